@@ -1,0 +1,42 @@
+"""descend: exact derivatives of plain NumPy code, and every gradient method worth using.
+
+Examples
+--------
+>>> import numpy as np
+>>> import descend
+>>> descend.grad(lambda w: np.sum((np.array([[1.0, 2.0]]) @ w - 3.0) ** 2))(np.zeros(2))
+array([ -6., -12.])
+"""
+
+from descend.autodiff import (
+    GradientCheckError,
+    NotDifferentiableError,
+    TracerConversionError,
+    TracerEscapedError,
+    check_grad,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    stop_gradient,
+    value_and_grad,
+    vjp,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GradientCheckError",
+    "NotDifferentiableError",
+    "TracerConversionError",
+    "TracerEscapedError",
+    "__version__",
+    "check_grad",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "stop_gradient",
+    "value_and_grad",
+    "vjp",
+]

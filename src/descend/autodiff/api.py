@@ -1,0 +1,368 @@
+"""The differential operators: grad, value_and_grad, vjp, jacobian, hessian, hvp, stop_gradient.
+
+Each one traces the user's function on fresh `Trace` inputs, then walks the tape backwards.
+They compose freely: ``grad(grad(f))``, ``jacobian(grad(f))``, ``grad`` of a function that
+calls ``grad``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from descend.autodiff import rules  # noqa: F401 - registers every derivative rule
+from descend.autodiff.core import Trace
+from descend.autodiff.tape import backward
+from descend.autodiff.tracer import Tracer, new_input, unbox_all
+from descend.pytree import TreeDef, tree_flatten, tree_map, tree_unflatten, tree_vdot
+
+__all__ = ["grad", "hessian", "hvp", "jacobian", "stop_gradient", "value_and_grad", "vjp"]
+
+ArgNums = int | Sequence[int]
+
+
+class _Traced:
+    """A function call traced on one `Trace`: its output and its differentiated inputs."""
+
+    def __init__(self, fun: Callable[..., Any], args: tuple, kwargs: dict, argnums: tuple):
+        self.trace = trace = Trace()
+        self.inputs: list[tuple[TreeDef, list[Tracer], list[Any]]] = []
+        call_args = list(args)
+        try:
+            for i in argnums:
+                leaves, treedef = tree_flatten(args[i])
+                values = [_float_input(leaf, i, fun) for leaf in leaves]
+                tracers = [new_input(trace, v) for v in values]
+                call_args[i] = tree_unflatten(treedef, tracers)
+                self.inputs.append((treedef, tracers, leaves))
+            self.out = fun(*call_args, **kwargs)
+        finally:
+            trace.active = False
+
+    def lower(self, tree: Any) -> Any:
+        """``tree`` with this trace's tracers replaced by the values they wrap."""
+        trace = self.trace
+        return tree_map(
+            lambda x: x._value if type(x) is Tracer and x._trace is trace else x, tree
+        )
+
+    def node(self, x: Any) -> int | None:
+        return x._idx if type(x) is Tracer and x._trace is self.trace else None
+
+    def pull_back(self, seeds: dict[int, Any]) -> list[Any]:
+        """Backward from ``seeds``; one pytree of cotangents per differentiated argument."""
+        grads = backward(self.trace, seeds) if seeds else None
+        handed_out: set[int] = set()
+        result = []
+        for treedef, tracers, leaves in self.inputs:
+            cts = [
+                _gradient_leaf(None if grads is None else grads[t._idx], t._value, leaf,
+                               handed_out)  # fmt: skip
+                for t, leaf in zip(tracers, leaves)
+            ]
+            result.append(tree_unflatten(treedef, cts))
+        return result
+
+
+def _float_input(leaf: Any, argnum: int, fun: Callable[..., Any]) -> Any:
+    if type(leaf) is Tracer:
+        return leaf
+    dtype = np.result_type(leaf) if not isinstance(leaf, bool | int) else np.dtype(type(leaf))
+    if dtype.kind != "f":
+        what = "complex" if dtype.kind == "c" else f"dtype {dtype}"
+        raise TypeError(
+            f"cannot differentiate {_name(fun)} with respect to argument {argnum}: it holds "
+            f"{what} values, and descend differentiates with respect to real floating-point "
+            f"inputs only. Pass a float array (e.g. x.astype(float) or 2.0 rather than 2), or "
+            f"leave this argument out of argnums if it is not meant to be differentiated."
+        )
+    return np.asarray(leaf) if isinstance(leaf, float) else leaf
+
+
+def _gradient_leaf(g: Any, value: Any, leaf: Any, handed_out: set[int]) -> Any:
+    """The cotangent of one input leaf, in the leaf's dtype, never aliasing another result."""
+    if g is None:
+        g = np.zeros_like(unbox_all(value))
+    dtype = np.result_type(unbox_all(value))
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    if type(g) is np.ndarray and (id(g) in handed_out or not g.flags.writeable or g.base is not
+                                  None):  # fmt: skip
+        g = g.copy()
+    handed_out.add(id(g))
+    if isinstance(leaf, float) and type(g) is np.ndarray:
+        return g[()]
+    return g
+
+
+def _name(fun: Callable[..., Any]) -> str:
+    return getattr(fun, "__name__", repr(fun))
+
+
+def _argnums(argnums: ArgNums, n_args: int, fun: Callable[..., Any]) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for i in nums:
+        if not -n_args <= i < n_args:
+            raise ValueError(
+                f"argnums={argnums!r} but {_name(fun)} was called with {n_args} positional "
+                "argument(s)."
+            )
+    return tuple(i % n_args for i in nums)
+
+
+def _scalar_seed(traced: _Traced, out: Any, fun: Callable[..., Any], op: str) -> dict[int, Any]:
+    shape = np.shape(out) if _is_numeric(out) else None
+    if shape != ():
+        got = f"an array of shape {shape}" if shape is not None else f"a {type(out).__name__}"
+        raise TypeError(
+            f"{op} needs {_name(fun)} to return a scalar, but it returned {got}. Use "
+            "descend.jacobian for vector outputs, or descend.vjp to pull back a cotangent."
+        )
+    idx = traced.node(out)
+    if idx is None:
+        return {}
+    return {idx: np.ones((), dtype=np.result_type(unbox_all(out)))}
+
+
+def _is_numeric(x: Any) -> bool:
+    return type(x) is Tracer or isinstance(x, np.ndarray | np.generic | float | int)
+
+
+def value_and_grad(
+    fun: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False
+) -> Callable[..., Any]:
+    """Make a function returning both ``fun(*args)`` and its gradient (reverse mode).
+
+    Parameters
+    ----------
+    fun : callable
+        A scalar-valued function written with plain NumPy.
+    argnums : int or sequence of int, default 0
+        Which positional arguments to differentiate. Each may be a float, an array, or a pytree
+        (tuple, list, dict) of them.
+    has_aux : bool, default False
+        If True, ``fun`` returns ``(value, aux)`` and ``aux`` is passed through undifferentiated.
+
+    Returns
+    -------
+    callable
+        ``(value, gradient)``, or ``((value, aux), gradient)`` with ``has_aux``. The gradient
+        has the structure and dtype of the differentiated argument (a tuple of them when
+        ``argnums`` is a sequence).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import value_and_grad
+    >>> value, g = value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
+    >>> float(value), g
+    (5.0, array([2., 4.]))
+    """
+
+    @functools.wraps(fun)
+    def value_and_grad_fun(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums(argnums, len(args), fun)
+        traced = _Traced(fun, args, kwargs, nums)
+        out, aux = traced.out, None
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise TypeError(
+                    f"has_aux=True needs {_name(fun)} to return a pair (value, aux); it returned "
+                    f"{type(out).__name__}."
+                )
+            out, aux = out
+        seeds = _scalar_seed(traced, out, fun, "grad")
+        grads = traced.pull_back(seeds)
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        value = traced.lower(out)
+        return ((value, traced.lower(aux)), g) if has_aux else (value, g)
+
+    return value_and_grad_fun
+
+
+def grad(fun: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False) -> Callable[..., Any]:
+    """Make a function returning the gradient of scalar-valued ``fun`` (reverse mode).
+
+    ``fun`` is plain NumPy code: ``import numpy as np`` and write it as usual. Derivatives of
+    any order come from nesting: ``grad(grad(f))``.
+
+    Parameters
+    ----------
+    fun : callable
+        Returns a scalar (shape ``()``) real value.
+    argnums : int or sequence of int, default 0
+        Which positional arguments to differentiate.
+    has_aux : bool, default False
+        If True, ``fun`` returns ``(value, aux)``; the result is then ``(gradient, aux)``.
+
+    Returns
+    -------
+    callable
+        The gradient, with the structure and dtype of the differentiated argument(s).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import grad
+    >>> grad(lambda x, y: x**2 + 2*x*y + 3*y**2, argnums=(0, 1))(2.0, 3.0)
+    (np.float64(10.0), np.float64(22.0))
+    >>> float(grad(grad(np.sin))(0.5)) == -np.sin(0.5)
+    True
+    """
+    vg = value_and_grad(fun, argnums, has_aux)
+
+    @functools.wraps(fun)
+    def grad_fun(*args: Any, **kwargs: Any) -> Any:
+        if has_aux:
+            (_, aux), g = vg(*args, **kwargs)
+            return g, aux
+        return vg(*args, **kwargs)[1]
+
+    return grad_fun
+
+
+def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[Any, ...]:
+    """Evaluate ``fun(*primals)`` and return it with its vector-Jacobian product function.
+
+    Returns
+    -------
+    out, vjp_fn (, aux)
+        ``vjp_fn(cotangent)`` takes a cotangent shaped like ``out`` and returns a tuple with
+        one cotangent per primal. It may be called many times.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import vjp
+    >>> out, pull = vjp(lambda x: x * np.array([1.0, 2.0, 3.0]), np.ones(3))
+    >>> pull(np.array([1.0, 1.0, 0.0]))
+    (array([1., 2., 0.]),)
+    """
+    traced = _Traced(fun, primals, {}, tuple(range(len(primals))))
+    out, aux = (traced.out if has_aux else (traced.out, None))
+    out_leaves, out_def = tree_flatten(out)
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        ct_leaves, ct_def = tree_flatten(cotangent)
+        if ct_def != out_def:
+            raise ValueError(f"the cotangent's structure {ct_def} differs from the output's {out_def}")
+        seeds: dict[int, Any] = {}
+        for o, ct in zip(out_leaves, ct_leaves):
+            if np.shape(ct) != np.shape(o):
+                raise ValueError(
+                    f"a cotangent of shape {np.shape(ct)} was given for an output of shape "
+                    f"{np.shape(o)}."
+                )
+            idx = traced.node(o)
+            if idx is not None:
+                ct = np.asarray(ct, dtype=np.result_type(unbox_all(o))) if type(ct) is not \
+                    Tracer else ct  # fmt: skip
+                seeds[idx] = ct if idx not in seeds else seeds[idx] + ct
+        return tuple(traced.pull_back(seeds))
+
+    value = traced.lower(out)
+    return (value, vjp_fn, traced.lower(aux)) if has_aux else (value, vjp_fn)
+
+
+def jacobian(fun: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Make a function returning the Jacobian of ``fun`` (reverse mode, one pass per output).
+
+    The Jacobian of an output of shape ``S`` with respect to an input of shape ``T`` has shape
+    ``S + T``. With pytree inputs or outputs the result nests output structure outside input
+    structure, as in JAX.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import jacobian
+    >>> jacobian(lambda x: x ** 2)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+
+    @functools.wraps(fun)
+    def jacobian_fun(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnums(argnums, len(args), fun)
+        traced = _Traced(fun, args, kwargs, nums)
+        out_leaves, out_def = tree_flatten(traced.out)
+        blocks = []
+        for o in out_leaves:
+            value = unbox_all(o)
+            shape, dtype = np.shape(value), np.result_type(value)
+            idx = traced.node(o)
+            rows = []
+            for k in range(int(np.prod(shape, dtype=np.int64))):
+                seed = np.zeros(shape, dtype=dtype)
+                seed.flat[k] = 1
+                rows.append(traced.pull_back({idx: seed} if idx is not None else {}))
+            blocks.append(_assemble(rows, shape, traced))
+        per_output = [b[0] if isinstance(argnums, int) else tuple(b) for b in blocks]
+        return tree_unflatten(out_def, per_output)
+
+    return jacobian_fun
+
+
+def _assemble(rows: list[list[Any]], shape: tuple[int, ...], traced: _Traced) -> list[Any]:
+    """Stack per-output-element gradients into Jacobian blocks of shape ``shape + leaf``."""
+    blocks = []
+    for argpos, (treedef, tracers, _) in enumerate(traced.inputs):
+        leaves = []
+        for leafpos, t in enumerate(tracers):
+            leaf_shape = np.shape(unbox_all(t))
+            column = [tree_flatten(row[argpos])[0][leafpos] for row in rows]
+            stacked = (
+                np.stack(column) if column else np.zeros((0, *leaf_shape), np.result_type(t))
+            )
+            leaves.append(np.reshape(stacked, shape + leaf_shape))
+        blocks.append(tree_unflatten(treedef, leaves))
+    return blocks
+
+
+def hessian(fun: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
+    """Make a function returning the Hessian of scalar-valued ``fun``.
+
+    For an input of shape ``T`` the Hessian has shape ``T + T``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import hessian
+    >>> hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 3.0]))
+    array([[6., 2.],
+           [2., 0.]])
+    """
+    return jacobian(grad(fun, argnums), argnums)
+
+
+def hvp(fun: Callable[..., Any], x: Any, v: Any, *, args: tuple = ()) -> Any:
+    """The Hessian of scalar-valued ``fun`` at ``x`` times ``v``, without forming the Hessian.
+
+    Costs about two gradient evaluations. ``x`` and ``v`` are pytrees of the same structure;
+    ``args`` are extra, undifferentiated arguments: ``fun(x, *args)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import hvp
+    >>> A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> hvp(lambda x: 0.5 * x @ A @ x, np.zeros(2), np.array([1.0, 0.0]))
+    array([2., 1.])
+    """
+    gradient = grad(fun)
+    return grad(lambda y: tree_vdot(gradient(y, *args), v))(x)
+
+
+def stop_gradient(x: Any) -> Any:
+    """``x`` as a constant: no gradient flows back through the returned value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import grad, stop_gradient
+    >>> float(grad(lambda x: x * stop_gradient(x))(3.0))
+    3.0
+    """
+    return tree_map(unbox_all, x)

@@ -1,0 +1,179 @@
+"""Derivative rules of NumPy's elementwise functions (ufuncs), one line per function and argument.
+
+Each rule is ``vjp(g, ans, x[, y])``: the cotangent ``g`` of the result times the local
+derivative, reusing the forward result ``ans`` where that is cheaper (``exp``, ``tanh``,
+``sqrt``). Broadcasting is undone by the engine. Rules are plain NumPy, so under an outer
+trace they are themselves differentiated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from descend.autodiff.core import zero_vjp
+from descend.autodiff.registry import constant_functions, defvjp, existing
+
+LN2 = np.log(2.0)
+LN10 = np.log(10.0)
+
+
+def _unary(ufunc: np.ufunc, vjp: Any, zero_safe: bool = False) -> None:
+    defvjp(ufunc, vjp, zero_safe=zero_safe)
+
+
+def _binary(ufunc: np.ufunc, vjp_x: Any, vjp_y: Any, zero_safe: bool = False) -> None:
+    defvjp(ufunc, vjp_x, vjp_y, broadcasts=True, zero_safe=zero_safe)
+
+
+def _sign_of(x: Any) -> Any:
+    """+1 or -1 by sign bit (so ``-0.0`` counts as negative, as ``copysign`` sees it)."""
+    return np.where(np.signbit(x), -1.0, 1.0)
+
+
+def _winner_mask(x: Any, y: Any, x_wins: Any) -> Any:
+    """Where ``x`` is the selected argument of a max/min; ties share the gradient equally.
+
+    Splitting ties keeps ``maximum(x, x) == x`` with derivative 1 and costs one extra
+    comparison only when a tie actually occurs.
+    """
+    ties = x == y
+    if ties.any():
+        return x_wins + 0.5 * ties
+    return x_wins
+
+
+# --- arithmetic -------------------------------------------------------------------------------
+_binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+_binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+_binary(np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x, zero_safe=True)
+_binary(
+    np.true_divide,
+    lambda g, ans, x, y: g / y,
+    lambda g, ans, x, y: -g * ans / y,
+    zero_safe=True,
+)
+_unary(np.negative, lambda g, ans, x: -g)
+_unary(np.positive, lambda g, ans, x: g)
+_unary(np.conjugate, lambda g, ans, x: g)
+_unary(np.absolute, lambda g, ans, x: g * np.sign(x))
+_unary(np.fabs, lambda g, ans, x: g * np.sign(x))
+_unary(np.square, lambda g, ans, x: g * (2 * x))
+_unary(np.reciprocal, lambda g, ans, x: -g * (ans * ans), zero_safe=True)
+_unary(np.sqrt, lambda g, ans, x: g / (2 * ans), zero_safe=True)
+_unary(np.cbrt, lambda g, ans, x: g / (3 * ans * ans), zero_safe=True)
+
+
+def _power_base(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    return g * y * np.power(x, y - 1)
+
+
+def _power_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    # d/dy x**y = x**y log x; its limit at x == 0 is 0, and it is undefined (NaN) for x < 0.
+    positive = x > 0
+    log_x = np.log(np.where(positive, x, 1.0))
+    return g * np.where(positive, ans * log_x, np.where(x == 0, 0.0, np.nan))
+
+
+_binary(np.power, _power_base, _power_exponent, zero_safe=True)
+_binary(np.float_power, _power_base, _power_exponent, zero_safe=True)
+_binary(
+    np.remainder,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: -g * np.floor_divide(x, y),
+)
+_binary(np.fmod, lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.trunc(x / y))
+_binary(np.ldexp, lambda g, ans, x, i: np.ldexp(g, i), None)
+_binary(
+    np.copysign,
+    lambda g, ans, x, y: g * (_sign_of(x) * _sign_of(y)),
+    zero_vjp,
+)
+_binary(np.nextafter, lambda g, ans, x, y: g, zero_vjp)
+
+# --- exponentials and logarithms ---------------------------------------------------------------
+_unary(np.exp, lambda g, ans, x: g * ans, zero_safe=True)
+_unary(np.exp2, lambda g, ans, x: g * (ans * LN2), zero_safe=True)
+_unary(np.expm1, lambda g, ans, x: g * (ans + 1), zero_safe=True)
+_unary(np.log, lambda g, ans, x: g / x, zero_safe=True)
+_unary(np.log2, lambda g, ans, x: g / (x * LN2), zero_safe=True)
+_unary(np.log10, lambda g, ans, x: g / (x * LN10), zero_safe=True)
+_unary(np.log1p, lambda g, ans, x: g / (1 + x), zero_safe=True)
+# exp(x - ans) is the softmax weight of x: at most 1, so finite for any input.
+_binary(
+    np.logaddexp,
+    lambda g, ans, x, y: g * np.exp(x - ans),
+    lambda g, ans, x, y: g * np.exp(y - ans),
+)
+_binary(
+    np.logaddexp2,
+    lambda g, ans, x, y: g * np.exp2(x - ans),
+    lambda g, ans, x, y: g * np.exp2(y - ans),
+)
+
+# --- trigonometric and hyperbolic --------------------------------------------------------------
+_unary(np.sin, lambda g, ans, x: g * np.cos(x))
+_unary(np.cos, lambda g, ans, x: -g * np.sin(x))
+_unary(np.tan, lambda g, ans, x: g * (1 + ans * ans), zero_safe=True)
+_unary(np.arcsin, lambda g, ans, x: g / np.sqrt(1 - x * x), zero_safe=True)
+_unary(np.arccos, lambda g, ans, x: -g / np.sqrt(1 - x * x), zero_safe=True)
+_unary(np.arctan, lambda g, ans, x: g / (1 + x * x))
+_unary(np.sinh, lambda g, ans, x: g * np.cosh(x), zero_safe=True)
+_unary(np.cosh, lambda g, ans, x: g * np.sinh(x), zero_safe=True)
+_unary(np.tanh, lambda g, ans, x: g * (1 - ans * ans))
+_unary(np.arcsinh, lambda g, ans, x: g / np.hypot(x, 1.0))
+_unary(np.arccosh, lambda g, ans, x: g / np.sqrt((x - 1) * (x + 1)), zero_safe=True)
+_unary(np.arctanh, lambda g, ans, x: g / (1 - x * x), zero_safe=True)
+_unary(np.deg2rad, lambda g, ans, x: g * (np.pi / 180))
+_unary(np.rad2deg, lambda g, ans, x: g * (180 / np.pi))
+_binary(
+    np.arctan2,
+    lambda g, ans, y, x: g * x / (x * x + y * y),
+    lambda g, ans, y, x: -g * y / (x * x + y * y),
+    zero_safe=True,
+)
+_binary(
+    np.hypot,
+    lambda g, ans, x, y: g * x / ans,
+    lambda g, ans, x, y: g * y / ans,
+    zero_safe=True,
+)
+
+# --- selection -----------------------------------------------------------------------------
+_binary(
+    np.maximum,
+    lambda g, ans, x, y: g * _winner_mask(x, y, x > y),
+    lambda g, ans, x, y: g * _winner_mask(y, x, y > x),
+)
+_binary(
+    np.minimum,
+    lambda g, ans, x, y: g * _winner_mask(x, y, x < y),
+    lambda g, ans, x, y: g * _winner_mask(y, x, y < x),
+)
+# fmax/fmin ignore a NaN argument, so the gradient goes to the other one.
+_binary(
+    np.fmax,
+    lambda g, ans, x, y: g * _winner_mask(x, y, (x > y) | np.isnan(y)),
+    lambda g, ans, x, y: g * _winner_mask(y, x, (y > x) | np.isnan(x)),
+)
+_binary(
+    np.fmin,
+    lambda g, ans, x, y: g * _winner_mask(x, y, (x < y) | np.isnan(y)),
+    lambda g, ans, x, y: g * _winner_mask(y, x, (y < x) | np.isnan(x)),
+)
+
+# --- no gradient: piecewise constant, boolean or integer-valued ---------------------------------
+constant_functions(
+    existing(
+        np,
+        [
+            "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+            "logical_and", "logical_or", "logical_xor", "logical_not",
+            "isnan", "isinf", "isfinite", "isnat", "signbit",
+            "floor", "ceil", "trunc", "rint", "sign", "floor_divide", "heaviside", "spacing",
+            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_count",
+            "invert", "left_shift", "right_shift", "gcd", "lcm",
+        ],
+    )
+)  # fmt: skip

@@ -1,0 +1,73 @@
+"""The backward walk: from the output's cotangent down the tape to the inputs' gradients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from descend.autodiff.core import Trace
+from descend.autodiff.tracer import unbox_all
+
+__all__ = ["backward", "unbroadcast"]
+
+
+def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
+    """Sum a cotangent of a broadcast result back down to an argument's ``shape``."""
+    cshape = c.shape
+    if cshape == shape:
+        return c
+    lead = len(cshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and cshape[lead + i] != 1
+    )
+    if axes:
+        c = np.sum(c, axis=axes)
+    return np.reshape(c, shape)
+
+
+def _fix_zero_cotangent(c: Any, g: Any) -> Any:
+    """Keep a zero cotangent exactly zero through a rule whose local derivative is infinite.
+
+    ``np.where(x > 0, f(x), h(x))`` evaluates both branches; the branch not taken gets a zero
+    cotangent but may hold an overflow (``exp(1000) == inf``), and ``0 * inf`` is NaN. The
+    derivative contribution of a zero cotangent is zero whatever the local derivative is, so
+    we restore that here. Only checked when the contribution is not finite, so the common
+    case pays one ``isfinite`` pass.
+    """
+    finite = np.isfinite(unbox_all(c))
+    if finite.all():
+        return c
+    return np.where(unbox_all(g) == 0, 0.0, c)
+
+
+def backward(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
+    """Walk ``trace``'s tape backwards from the seeded nodes; return the cotangent per node.
+
+    ``seeds`` maps node index to the output cotangent. Entries after the last seed cannot
+    influence it and are never visited; nodes no cotangent reaches stay ``None``.
+    """
+    tape = trace.tape
+    grads: list[Any] = [None] * len(tape)
+    for idx, ct in seeds.items():
+        grads[idx] = ct if grads[idx] is None else grads[idx] + ct
+    for idx in range(max(seeds), -1, -1):
+        g = grads[idx]
+        if g is None:
+            continue
+        rule, parents, args, kwargs, ans = tape[idx]
+        if rule is None:
+            continue
+        grads[idx] = None  # an interior cotangent is needed once: free it early
+        kw = kwargs or {}
+        for argnum, pidx in parents:
+            c = rule.vjp(argnum, g, ans, args, kw)
+            if c is None:
+                continue
+            if rule.zero_safe:
+                c = _fix_zero_cotangent(c, g)
+            if rule.broadcasts:
+                c = unbroadcast(c, args[argnum].shape)
+            old = grads[pidx]
+            grads[pidx] = c if old is None else old + c
+    return grads

@@ -1,0 +1,445 @@
+"""The traced value: what a differentiated function sees in place of its NumPy arguments.
+
+`Tracer` wraps an array and answers NumPy's two protocols (``__array_ufunc__``,
+``__array_function__``), the operators and the common ndarray methods, so a user's
+``import numpy as np`` code runs on it unchanged. Each operation is looked up in the tables of
+`descend.autodiff.registry` and recorded with `bind`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from descend.autodiff.core import Rule, Trace
+from descend.autodiff.errors import NotDifferentiableError, TracerEscapedError, conversion_error
+from descend.autodiff.registry import (
+    CONSTANT_FUNCTIONS,
+    CONSTANT_UFUNCS,
+    FUNCTION_HANDLERS,
+    METHOD_HANDLERS,
+    UFUNC_METHODS,
+    UFUNC_RULES,
+    numpy_name,
+)
+
+__all__ = ["Primitive", "Tracer", "bind", "new_input", "unbox_all"]
+
+
+def bind(rule: Rule, args: Sequence[Any], kwargs: dict | None = None) -> Any:
+    """Apply ``rule.fun`` to ``args``, recording it on the highest trace among them.
+
+    Only positional arguments are looked at: handlers move array-valued keywords into
+    position before calling this.
+    """
+    trace = None
+    for a in args:
+        if type(a) is Tracer:
+            t = a._trace
+            if trace is None or t.level > trace.level:
+                trace = t
+    if trace is None:
+        return rule.fun(*args, **kwargs) if kwargs else rule.fun(*args)
+    if not trace.active:
+        raise TracerEscapedError(rule.name)
+    vals = []
+    parents = []
+    for i, a in enumerate(args):
+        if type(a) is Tracer and a._trace is trace:
+            vals.append(a._value)
+            parents.append((i, a._idx))
+        else:
+            vals.append(a)
+    ans = rule.fun(*vals, **kwargs) if kwargs else rule.fun(*vals)
+    tape = trace.tape
+    tape.append((rule, parents, vals, kwargs, ans))
+    return Tracer(ans, trace, len(tape) - 1)
+
+
+class Primitive:
+    """A descend-defined operation (not a NumPy function) that can itself be differentiated.
+
+    NumPy functions re-dispatch to descend when handed traced values; a function of ours must
+    do the same, so that a rule which calls it (``getitem``'s rule calls ``scatter_add``) is
+    recorded when it runs under an outer trace. ``rule`` is attached by `defvjp`-style setup
+    in the rules modules.
+    """
+
+    __slots__ = ("impl", "name", "rule")
+
+    def __init__(self, impl: Any, name: str) -> None:
+        self.impl = impl
+        self.name = name
+        self.rule: Rule | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        for a in args:
+            if type(a) is Tracer:
+                assert self.rule is not None, f"{self.name} has no derivative rule"
+                return bind(self.rule, args)
+        return self.impl(*args)
+
+
+def new_input(trace: Trace, value: Any) -> Tracer:
+    """Start tracing ``value`` (an input of the differentiated function) on ``trace``."""
+    trace.tape.append((None, (), (), None, value))
+    return Tracer(value, trace, len(trace.tape) - 1)
+
+
+def unbox_all(x: Any) -> Any:
+    """Strip every level of tracing from ``x`` and from arrays inside lists/tuples/dicts."""
+    while type(x) is Tracer:
+        x = x._value
+    if type(x) in (list, tuple):
+        return type(x)(unbox_all(v) for v in x)
+    if type(x) is dict:
+        return {k: unbox_all(v) for k, v in x.items()}
+    return x
+
+
+def _ufunc(ufunc: np.ufunc) -> Rule:
+    return UFUNC_RULES[ufunc]
+
+
+def _constant(fun: Any, *args: Any, **kwargs: Any) -> Any:
+    return fun(*unbox_all(args), **unbox_all(kwargs))
+
+
+def _call_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if kwargs:
+        if "out" in kwargs:
+            raise NotDifferentiableError(
+                f"{numpy_name(ufunc)}(..., out=...) would write a traced value into a plain "
+                "NumPy array, losing its gradient (this is also what `buf += x` or `buf[...] *= x` "
+                "do when `buf` is an ndarray). Write `buf = buf + x` instead."
+            )
+        unsupported = sorted(set(kwargs) - {"dtype", "casting", "order", "subok"})
+        if unsupported:
+            raise NotDifferentiableError(
+                f"descend cannot differentiate {numpy_name(ufunc)} called with "
+                f"{', '.join(k + '=' for k in unsupported)}; use np.where(mask, "
+                f"{ufunc.__name__}(...), other) instead of where=."
+            )
+    if ufunc in CONSTANT_UFUNCS:
+        return _constant(ufunc, *inputs, **kwargs)
+    rule = UFUNC_RULES.get(ufunc)
+    if rule is None:
+        raise NotDifferentiableError(
+            f"descend has no derivative for the ufunc {numpy_name(ufunc)}. If no gradient "
+            "should flow through it, apply it to descend.stop_gradient(x)."
+        )
+    out = bind(rule, inputs)
+    dtype = kwargs.get("dtype")
+    return out if dtype is None else out.astype(dtype)
+
+
+class Tracer:
+    """A value being differentiated. It behaves like the NumPy array it wraps.
+
+    Users never build one: `descend.grad` and friends wrap the inputs, and NumPy hands every
+    operation on them back to descend. Conversions that would drop the gradient
+    (``np.asarray``, ``float``, ``.item()``) raise `TracerConversionError`.
+    """
+
+    __slots__ = ("_idx", "_trace", "_value")
+    __array_priority__ = 1000.0
+
+    def __init__(self, value: Any, trace: Trace, idx: int) -> None:
+        self._value = value
+        self._trace = trace
+        self._idx = idx
+
+    # --- NumPy protocols -------------------------------------------------------------------
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "__call__":
+            if not kwargs:
+                rule = UFUNC_RULES.get(ufunc)
+                if rule is not None:
+                    return bind(rule, inputs)
+            return _call_ufunc(ufunc, inputs, kwargs)
+        if ufunc in CONSTANT_UFUNCS:
+            return _constant(getattr(ufunc, method), *inputs, **kwargs)
+        handler = UFUNC_METHODS.get(method)
+        if handler is None:
+            raise NotDifferentiableError(
+                f"descend cannot differentiate {numpy_name(ufunc)}.{method}."
+            )
+        return handler(ufunc, *inputs, **kwargs)
+
+    def __array_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        handler = FUNCTION_HANDLERS.get(func)
+        if handler is not None:
+            return handler(*args, **kwargs)
+        if func in CONSTANT_FUNCTIONS:
+            return _constant(func, *args, **kwargs)
+        raise NotDifferentiableError(
+            f"descend has no derivative for {numpy_name(func)}. If no gradient should flow "
+            "through this call, pass descend.stop_gradient(x) instead of x."
+        )
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise conversion_error("np.asarray() / np.array() (or another conversion to ndarray)")
+
+    # --- conversions that would lose the gradient --------------------------------------------
+    def __float__(self) -> float:
+        raise conversion_error("float()")
+
+    def __int__(self) -> int:
+        raise conversion_error("int()")
+
+    def __complex__(self) -> complex:
+        raise conversion_error("complex()")
+
+    def __index__(self) -> int:
+        raise conversion_error("using a traced value as an index (operator.index())")
+
+    def item(self, *args: Any) -> Any:
+        raise conversion_error(".item()")
+
+    def tolist(self) -> Any:
+        raise conversion_error(".tolist()")
+
+    def tobytes(self, *args: Any, **kwargs: Any) -> bytes:
+        raise conversion_error(".tobytes()")
+
+    def __bool__(self) -> bool:
+        # Control flow on a value is fine: it picks the branch, it does not drop a gradient.
+        return bool(unbox_all(self))
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"Traced({unbox_all(self)!r}, level={self._trace.level})"
+
+    # --- metadata ----------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape  # type: ignore[no-any-return]
+
+    @property
+    def ndim(self) -> int:
+        return len(self._value.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self._value.shape, dtype=np.int64))
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype  # type: ignore[no-any-return]
+
+    @property
+    def T(self) -> Any:
+        return FUNCTION_HANDLERS[np.transpose](self)
+
+    @property
+    def mT(self) -> Any:
+        return FUNCTION_HANDLERS[np.swapaxes](self, -1, -2)
+
+    @property
+    def real(self) -> Any:
+        return FUNCTION_HANDLERS[np.real](self)
+
+    @property
+    def imag(self) -> Any:
+        return FUNCTION_HANDLERS[np.imag](self)
+
+    # --- arithmetic ----------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Any:
+        return bind(_ufunc(np.add), (self, other))
+
+    def __radd__(self, other: Any) -> Any:
+        return bind(_ufunc(np.add), (other, self))
+
+    def __sub__(self, other: Any) -> Any:
+        return bind(_ufunc(np.subtract), (self, other))
+
+    def __rsub__(self, other: Any) -> Any:
+        return bind(_ufunc(np.subtract), (other, self))
+
+    def __mul__(self, other: Any) -> Any:
+        return bind(_ufunc(np.multiply), (self, other))
+
+    def __rmul__(self, other: Any) -> Any:
+        return bind(_ufunc(np.multiply), (other, self))
+
+    def __truediv__(self, other: Any) -> Any:
+        return bind(_ufunc(np.true_divide), (self, other))
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return bind(_ufunc(np.true_divide), (other, self))
+
+    def __pow__(self, other: Any) -> Any:
+        return bind(_ufunc(np.power), (self, other))
+
+    def __rpow__(self, other: Any) -> Any:
+        return bind(_ufunc(np.power), (other, self))
+
+    def __mod__(self, other: Any) -> Any:
+        return bind(_ufunc(np.remainder), (self, other))
+
+    def __rmod__(self, other: Any) -> Any:
+        return bind(_ufunc(np.remainder), (other, self))
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _constant(np.floor_divide, self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _constant(np.floor_divide, other, self)
+
+    def __matmul__(self, other: Any) -> Any:
+        return FUNCTION_HANDLERS[np.matmul](self, other)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return FUNCTION_HANDLERS[np.matmul](other, self)
+
+    def __neg__(self) -> Any:
+        return bind(_ufunc(np.negative), (self,))
+
+    def __pos__(self) -> Any:
+        return bind(_ufunc(np.positive), (self,))
+
+    def __abs__(self) -> Any:
+        return bind(_ufunc(np.absolute), (self,))
+
+    # Comparisons give plain boolean arrays: they carry no gradient.
+    def __lt__(self, other: Any) -> Any:
+        return _constant(np.less, self, other)
+
+    def __le__(self, other: Any) -> Any:
+        return _constant(np.less_equal, self, other)
+
+    def __gt__(self, other: Any) -> Any:
+        return _constant(np.greater, self, other)
+
+    def __ge__(self, other: Any) -> Any:
+        return _constant(np.greater_equal, self, other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _constant(np.equal, self, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _constant(np.not_equal, self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # --- indexing ----------------------------------------------------------------------------
+    def __getitem__(self, index: Any) -> Any:
+        return METHOD_HANDLERS["__getitem__"](self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise NotDifferentiableError(
+            "in-place assignment `x[...] = v` on a traced value is not supported: descend "
+            "records operations, not memory. Build the result functionally instead, e.g. "
+            "`x = np.where(mask, v, x)` or `x = np.concatenate([x[:i], v, x[i + 1:]])`."
+        )
+
+    # --- ndarray methods ----------------------------------------------------------------------
+    def sum(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.sum](self, *args, **kwargs)
+
+    def mean(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.mean](self, *args, **kwargs)
+
+    def prod(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.prod](self, *args, **kwargs)
+
+    def max(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.max](self, *args, **kwargs)
+
+    def min(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.min](self, *args, **kwargs)
+
+    def std(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.std](self, *args, **kwargs)
+
+    def var(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.var](self, *args, **kwargs)
+
+    def cumsum(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.cumsum](self, *args, **kwargs)
+
+    def cumprod(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.cumprod](self, *args, **kwargs)
+
+    def reshape(self, *shape: Any, order: str = "C") -> Any:
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = shape[0]
+        return FUNCTION_HANDLERS[np.reshape](self, shape, order=order)
+
+    def ravel(self, order: str = "C") -> Any:
+        return FUNCTION_HANDLERS[np.ravel](self, order=order)
+
+    def flatten(self, order: str = "C") -> Any:
+        return FUNCTION_HANDLERS[np.ravel](self, order=order)
+
+    def transpose(self, *axes: Any) -> Any:
+        if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
+            axes = axes[0]
+        return FUNCTION_HANDLERS[np.transpose](self, axes or None)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Any:
+        return FUNCTION_HANDLERS[np.swapaxes](self, axis1, axis2)
+
+    def squeeze(self, axis: Any = None) -> Any:
+        return FUNCTION_HANDLERS[np.squeeze](self, axis)
+
+    def dot(self, other: Any) -> Any:
+        return FUNCTION_HANDLERS[np.dot](self, other)
+
+    def clip(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.clip](self, *args, **kwargs)
+
+    def take(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.take](self, *args, **kwargs)
+
+    def repeat(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.repeat](self, *args, **kwargs)
+
+    def diagonal(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.diagonal](self, *args, **kwargs)
+
+    def trace(self, *args: Any, **kwargs: Any) -> Any:
+        return FUNCTION_HANDLERS[np.trace](self, *args, **kwargs)
+
+    def astype(self, dtype: Any, *args: Any, **kwargs: Any) -> Any:
+        return METHOD_HANDLERS["astype"](self, dtype)
+
+    def copy(self, order: str = "C") -> Any:
+        return FUNCTION_HANDLERS[np.copy](self)
+
+    def conj(self) -> Any:
+        return bind(_ufunc(np.conjugate), (self,))
+
+    conjugate = conj
+
+    # Methods whose results carry no gradient.
+    def any(self, *args: Any, **kwargs: Any) -> Any:
+        return _constant(np.any, self, *args, **kwargs)
+
+    def all(self, *args: Any, **kwargs: Any) -> Any:
+        return _constant(np.all, self, *args, **kwargs)
+
+    def argmax(self, *args: Any, **kwargs: Any) -> Any:
+        return _constant(np.argmax, self, *args, **kwargs)
+
+    def argmin(self, *args: Any, **kwargs: Any) -> Any:
+        return _constant(np.argmin, self, *args, **kwargs)
+
+    def argsort(self, *args: Any, **kwargs: Any) -> Any:
+        return _constant(np.argsort, self, *args, **kwargs)
+
+    def nonzero(self) -> Any:
+        return _constant(np.nonzero, self)
+
+    def round(self, *args: Any, **kwargs: Any) -> Any:
+        return _constant(np.round, self, *args, **kwargs)
+
