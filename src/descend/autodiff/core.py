@@ -37,7 +37,7 @@ class Rule:
     With ``broadcasts`` the engine sums each cotangent back to its argument's shape, so
     elementwise rules can be written as if no broadcasting happened. ``zero_safe`` marks
     rules whose local derivative can be infinite: a zero cotangent then stays exactly zero
-    (see `_fix_zero_cotangent`).
+    (see `descend.autodiff.tape.keep_zero_cotangent`).
     """
 
     __slots__ = ("argnum_vjp", "broadcasts", "fun", "name", "vjps", "zero_safe")
@@ -59,16 +59,11 @@ class Rule:
         self.broadcasts = broadcasts
         self.zero_safe = zero_safe
 
-    def vjp(self, argnum: int, g: Any, ans: Any, args: Sequence[Any], kwargs: dict) -> Any:
-        if self.argnum_vjp is not None:
-            return self.argnum_vjp(argnum, g, ans, *args, **kwargs)
-        rule = self.vjps[argnum] if argnum < len(self.vjps) else None
-        if rule is None:
-            raise NotDifferentiableError(
-                f"{self.name} is not differentiable with respect to its argument {argnum}; "
-                f"wrap that argument in descend.stop_gradient(...) if it is meant as a constant."
-            )
-        return rule(g, ans, *args, **kwargs)
+    def not_differentiable(self, argnum: int) -> NotDifferentiableError:
+        return NotDifferentiableError(
+            f"{self.name} is not differentiable with respect to its argument {argnum}; "
+            "wrap that argument in descend.stop_gradient(...) if it is meant as a constant."
+        )
 
     def __repr__(self) -> str:
         return f"Rule({self.name})"

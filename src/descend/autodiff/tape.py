@@ -9,7 +9,7 @@ import numpy as np
 from descend.autodiff.core import Trace
 from descend.autodiff.tracer import unbox_all
 
-__all__ = ["backward", "unbroadcast"]
+__all__ = ["backward", "keep_zero_cotangent", "unbroadcast"]
 
 
 def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
@@ -26,7 +26,7 @@ def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
     return np.reshape(c, shape)
 
 
-def _fix_zero_cotangent(c: Any, g: Any) -> Any:
+def keep_zero_cotangent(c: Any, g: Any) -> Any:
     """Keep a zero cotangent exactly zero through a rule whose local derivative is infinite.
 
     ``np.where(x > 0, f(x), h(x))`` evaluates both branches; the branch not taken gets a zero
@@ -35,8 +35,7 @@ def _fix_zero_cotangent(c: Any, g: Any) -> Any:
     we restore that here. Only checked when the contribution is not finite, so the common
     case pays one ``isfinite`` pass.
     """
-    finite = np.isfinite(unbox_all(c))
-    if finite.all():
+    if np.isfinite(c if type(c) is np.ndarray else unbox_all(c)).all():
         return c
     return np.where(unbox_all(g) == 0, 0.0, c)
 
@@ -59,15 +58,22 @@ def backward(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
         if rule is None:
             continue
         grads[idx] = None  # an interior cotangent is needed once: free it early
-        kw = kwargs or {}
         for argnum, pidx in parents:
-            c = rule.vjp(argnum, g, ans, args, kw)
+            if rule.argnum_vjp is None:
+                vjp = rule.vjps[argnum] if argnum < len(rule.vjps) else None
+                if vjp is None:
+                    raise rule.not_differentiable(argnum)
+                c = vjp(g, ans, *args, **kwargs) if kwargs else vjp(g, ans, *args)
+            else:
+                c = rule.argnum_vjp(argnum, g, ans, *args, **(kwargs or {}))
             if c is None:
                 continue
             if rule.zero_safe:
-                c = _fix_zero_cotangent(c, g)
+                c = keep_zero_cotangent(c, g)
             if rule.broadcasts:
-                c = unbroadcast(c, args[argnum].shape)
+                shape = args[argnum].shape
+                if c.shape != shape:
+                    c = unbroadcast(c, shape)
             old = grads[pidx]
             grads[pidx] = c if old is None else old + c
     return grads

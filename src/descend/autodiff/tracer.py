@@ -32,7 +32,7 @@ def bind(rule: Rule, args: Sequence[Any], kwargs: dict | None = None) -> Any:
     """Apply ``rule.fun`` to ``args``, recording it on the highest trace among them.
 
     Only positional arguments are looked at: handlers move array-valued keywords into
-    position before calling this.
+    position before calling this. This is the hot path of every traced operation.
     """
     trace = None
     for a in args:
@@ -44,14 +44,16 @@ def bind(rule: Rule, args: Sequence[Any], kwargs: dict | None = None) -> Any:
         return rule.fun(*args, **kwargs) if kwargs else rule.fun(*args)
     if not trace.active:
         raise TracerEscapedError(rule.name)
-    vals = []
-    parents = []
-    for i, a in enumerate(args):
-        if type(a) is Tracer and a._trace is trace:
-            vals.append(a._value)
-            parents.append((i, a._idx))
-        else:
-            vals.append(a)
+    if len(args) == 1:  # the common unary case, without the general loop
+        vals = [args[0]._value]
+        parents = [(0, args[0]._idx)]
+    else:
+        vals = list(args)
+        parents = []
+        for i, a in enumerate(args):
+            if type(a) is Tracer and a._trace is trace:
+                vals[i] = a._value
+                parents.append((i, a._idx))
     ans = rule.fun(*vals, **kwargs) if kwargs else rule.fun(*vals)
     tape = trace.tape
     tape.append((rule, parents, vals, kwargs, ans))
