@@ -130,8 +130,8 @@ def _extremum_vjp(g: Any, ans: Any, x: Any, axis: tuple[int, ...], keepdims: boo
     # Ties share the cotangent equally, so max(x, x) still has derivative 1.
     kshape = keepdims_shape(x.shape, axis)
     hit = x == np.reshape(ans, kshape)
-    share = hit / np.sum(hit, axis=axis, keepdims=True)
-    return np.reshape(g, kshape) * share
+    g = np.reshape(g, kshape)
+    return (g / np.sum(hit, axis=axis, keepdims=True).astype(np.result_type(g))) * hit
 
 
 MAX = Rule(

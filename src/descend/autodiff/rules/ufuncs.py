@@ -34,16 +34,17 @@ def _sign_of(x: Any) -> Any:
     return np.where(np.signbit(x), -1.0, 1.0)
 
 
-def _winner_mask(x: Any, y: Any, x_wins: Any) -> Any:
-    """Where ``x`` is the selected argument of a max/min; ties share the gradient equally.
+def _to_winner(g: Any, x: Any, y: Any, x_wins: Any) -> Any:
+    """The cotangent ``g`` where ``x`` is the selected argument of a max/min, else zero.
 
-    Splitting ties keeps ``maximum(x, x) == x`` with derivative 1 and costs one extra
-    comparison only when a tie actually occurs.
+    Ties share the gradient equally, which keeps ``maximum(x, x) == x`` with derivative 1; the
+    split costs one extra comparison, paid only when a tie actually occurs. Masks multiply
+    ``g`` directly so the cotangent keeps its dtype (float32 stays float32).
     """
     ties = x == y
     if ties.any():
-        return x_wins + 0.5 * ties
-    return x_wins
+        return g * x_wins + (0.5 * g) * ties
+    return g * x_wins
 
 
 # --- arithmetic -------------------------------------------------------------------------------
@@ -156,24 +157,24 @@ _binary(
 # --- selection -----------------------------------------------------------------------------
 _binary(
     np.maximum,
-    lambda g, ans, x, y: g * _winner_mask(x, y, x > y),
-    lambda g, ans, x, y: g * _winner_mask(y, x, y > x),
+    lambda g, ans, x, y: _to_winner(g, x, y, x > y),
+    lambda g, ans, x, y: _to_winner(g, y, x, y > x),
 )
 _binary(
     np.minimum,
-    lambda g, ans, x, y: g * _winner_mask(x, y, x < y),
-    lambda g, ans, x, y: g * _winner_mask(y, x, y < x),
+    lambda g, ans, x, y: _to_winner(g, x, y, x < y),
+    lambda g, ans, x, y: _to_winner(g, y, x, y < x),
 )
 # fmax/fmin ignore a NaN argument, so the gradient goes to the other one.
 _binary(
     np.fmax,
-    lambda g, ans, x, y: g * _winner_mask(x, y, (x > y) | np.isnan(y)),
-    lambda g, ans, x, y: g * _winner_mask(y, x, (y > x) | np.isnan(x)),
+    lambda g, ans, x, y: _to_winner(g, x, y, (x > y) | np.isnan(y)),
+    lambda g, ans, x, y: _to_winner(g, y, x, (y > x) | np.isnan(x)),
 )
 _binary(
     np.fmin,
-    lambda g, ans, x, y: g * _winner_mask(x, y, (x < y) | np.isnan(y)),
-    lambda g, ans, x, y: g * _winner_mask(y, x, (y < x) | np.isnan(x)),
+    lambda g, ans, x, y: _to_winner(g, x, y, (x < y) | np.isnan(y)),
+    lambda g, ans, x, y: _to_winner(g, y, x, (y < x) | np.isnan(x)),
 )
 
 # --- no gradient: piecewise constant, boolean or integer-valued ---------------------------------

@@ -1,0 +1,5 @@
+"""``python -m descend``: run the built-in example."""
+
+from descend.demo import main
+
+main()
