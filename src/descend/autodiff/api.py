@@ -45,9 +45,7 @@ class _Traced:
     def lower(self, tree: Any) -> Any:
         """``tree`` with this trace's tracers replaced by the values they wrap."""
         trace = self.trace
-        return tree_map(
-            lambda x: x._value if type(x) is Tracer and x._trace is trace else x, tree
-        )
+        return tree_map(lambda x: x._value if type(x) is Tracer and x._trace is trace else x, tree)
 
     def node(self, x: Any) -> int | None:
         return x._idx if type(x) is Tracer and x._trace is self.trace else None
@@ -59,8 +57,7 @@ class _Traced:
         result = []
         for treedef, tracers, leaves in self.inputs:
             cts = [
-                _gradient_leaf(None if grads is None else grads[t._idx], t._value, leaf,
-                               handed_out)  # fmt: skip
+                _gradient_leaf(None if grads is None else grads[t._idx], t._value, leaf, handed_out)
                 for t, leaf in zip(tracers, leaves)
             ]
             result.append(tree_unflatten(treedef, cts))
@@ -183,7 +180,9 @@ def value_and_grad(
     return value_and_grad_fun
 
 
-def grad(fun: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False) -> Callable[..., Any]:
+def grad(
+    fun: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """Make a function returning the gradient of scalar-valued ``fun`` (reverse mode).
 
     ``fun`` is plain NumPy code: ``import numpy as np`` and write it as usual. Derivatives of
@@ -242,13 +241,15 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
     (array([1., 2., 0.]),)
     """
     traced = _Traced(fun, primals, {}, tuple(range(len(primals))))
-    out, aux = (traced.out if has_aux else (traced.out, None))
+    out, aux = traced.out if has_aux else (traced.out, None)
     out_leaves, out_def = tree_flatten(out)
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
         ct_leaves, ct_def = tree_flatten(cotangent)
         if ct_def != out_def:
-            raise ValueError(f"the cotangent's structure {ct_def} differs from the output's {out_def}")
+            raise ValueError(
+                f"the cotangent's structure {ct_def} differs from the output's {out_def}"
+            )
         seeds: dict[int, Any] = {}
         for o, ct in zip(out_leaves, ct_leaves):
             if np.shape(ct) != np.shape(o):
@@ -313,9 +314,7 @@ def _assemble(rows: list[list[Any]], shape: tuple[int, ...], traced: _Traced) ->
         for leafpos, t in enumerate(tracers):
             leaf_shape = np.shape(unbox_all(t))
             column = [tree_flatten(row[argpos])[0][leafpos] for row in rows]
-            stacked = (
-                np.stack(column) if column else np.zeros((0, *leaf_shape), np.result_type(t))
-            )
+            stacked = np.stack(column) if column else np.zeros((0, *leaf_shape), np.result_type(t))
             leaves.append(np.reshape(stacked, shape + leaf_shape))
         blocks.append(tree_unflatten(treedef, leaves))
     return blocks

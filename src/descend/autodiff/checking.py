@@ -128,7 +128,10 @@ def _compare(
                     f"{expected_dtype} and {np.shape(x)}."
                 )
 
-            def at(value: np.ndarray, i: int = i, j: int = j, treedef: Any = treedef) -> Any:
+            def at(
+                value: np.ndarray, i: int = i, j: int = j, treedef: Any = treedef,
+                leaves: list = leaves,
+            ) -> Any:  # fmt: skip
                 call = list(wide)
                 new_leaves = list(leaves)
                 new_leaves[j] = value

@@ -68,9 +68,7 @@ def defvjp(
     A ufunc's rule is registered for dispatch at once; other primitives are bound by the
     handlers that use them.
     """
-    rule = Rule(
-        fun, vjps, name=name or numpy_name(fun), broadcasts=broadcasts, zero_safe=zero_safe
-    )
+    rule = Rule(fun, vjps, name=name or numpy_name(fun), broadcasts=broadcasts, zero_safe=zero_safe)
     if isinstance(fun, np.ufunc):
         UFUNC_RULES[fun] = rule
     return rule

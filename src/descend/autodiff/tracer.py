@@ -184,7 +184,10 @@ class Tracer:
         )
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        raise conversion_error("np.asarray() / np.array() (or another conversion to ndarray)")
+        raise conversion_error(
+            "np.asarray() / np.array() (or another conversion to ndarray; to build an array "
+            "from several traced values use np.stack([...]) or np.concatenate([...]))"
+        )
 
     # --- conversions that would lose the gradient --------------------------------------------
     def __float__(self) -> float:
@@ -218,13 +221,23 @@ class Tracer:
     def __iter__(self) -> Iterator[Any]:
         return (self[i] for i in range(len(self)))
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes Tracer lacks: name the ndarray feature, don't just fail.
+        if hasattr(np.ndarray, name):
+            raise NotDifferentiableError(
+                f"descend does not support ndarray.{name} on a value being differentiated. "
+                f"Use a NumPy function that returns a new array instead, or "
+                "descend.stop_gradient(x) if no gradient should flow."
+            )
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def __repr__(self) -> str:
         return f"Traced({unbox_all(self)!r}, level={self._trace.level})"
 
     # --- metadata ----------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return self._value.shape  # type: ignore[no-any-return]
+        return self._value.shape
 
     @property
     def ndim(self) -> int:
@@ -236,7 +249,7 @@ class Tracer:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._value.dtype  # type: ignore[no-any-return]
+        return self._value.dtype
 
     @property
     def T(self) -> Any:
@@ -325,10 +338,10 @@ class Tracer:
     def __ge__(self, other: Any) -> Any:
         return _constant(np.greater_equal, self, other)
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:
         return _constant(np.equal, self, other)
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:
         return _constant(np.not_equal, self, other)
 
     __hash__ = None  # type: ignore[assignment]
@@ -373,9 +386,8 @@ class Tracer:
         return FUNCTION_HANDLERS[np.cumprod](self, *args, **kwargs)
 
     def reshape(self, *shape: Any, order: str = "C") -> Any:
-        if len(shape) == 1 and not isinstance(shape[0], int):
-            shape = shape[0]
-        return FUNCTION_HANDLERS[np.reshape](self, shape, order=order)
+        target = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
+        return FUNCTION_HANDLERS[np.reshape](self, target, order=order)
 
     def ravel(self, order: str = "C") -> Any:
         return FUNCTION_HANDLERS[np.ravel](self, order=order)
@@ -384,9 +396,8 @@ class Tracer:
         return FUNCTION_HANDLERS[np.ravel](self, order=order)
 
     def transpose(self, *axes: Any) -> Any:
-        if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
-            axes = axes[0]
-        return FUNCTION_HANDLERS[np.transpose](self, axes or None)
+        order = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
+        return FUNCTION_HANDLERS[np.transpose](self, order or None)
 
     def swapaxes(self, axis1: int, axis2: int) -> Any:
         return FUNCTION_HANDLERS[np.swapaxes](self, axis1, axis2)
@@ -444,4 +455,3 @@ class Tracer:
 
     def round(self, *args: Any, **kwargs: Any) -> Any:
         return _constant(np.round, self, *args, **kwargs)
-
