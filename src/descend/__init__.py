@@ -8,6 +8,7 @@ Examples
 array([ -6., -12.])
 """
 
+from descend import optim
 from descend.autodiff import (
     GradientCheckError,
     NotDifferentiableError,
@@ -36,6 +37,7 @@ __all__ = [
     "hessian",
     "hvp",
     "jacobian",
+    "optim",
     "stop_gradient",
     "value_and_grad",
     "vjp",

@@ -8,15 +8,15 @@ from typing import Any
 import numpy as np
 
 from descend.optim.base import GradientTransformation, Leaves, State, check_range
-from descend.optim.transforms import elementwise, zeros_like_leaves
+from descend.optim.transforms import elementwise, emit, finish, zeros_like_leaves
 
 __all__ = ["scale_by_rms", "scale_by_adagrad", "scale_by_adadelta", "scale_by_rprop"]
 
 
-def _accumulate_square(u: np.ndarray, acc: np.ndarray, decay: float, t: np.ndarray) -> None:
+def _accumulate_square(g: np.ndarray, acc: np.ndarray, decay: float, t: np.ndarray) -> None:
     """acc <- decay * acc + (1 - decay) * g^2."""
     acc *= decay
-    np.multiply(u, u, out=t)
+    np.multiply(g, g, out=t)
     t *= 1.0 - decay
     acc += t
 
@@ -45,19 +45,23 @@ def scale_by_rms(
     alpha = check_range(alpha, "alpha", 0.0, 1.0, closed_high=True)
     eps = check_range(eps, "eps", 0.0, math.inf)
     momentum = check_range(momentum, "momentum", 0.0, math.inf)
-    names = ("square_avg",) + (("grad_avg",) if centered else ()) + (
-        ("momentum_buffer",) if momentum > 0 else ()
+    names = (
+        ("square_avg",)
+        + (("grad_avg",) if centered else ())
+        + (("momentum_buffer",) if momentum > 0 else ())
     )
 
     def init(leaves: Leaves) -> State:
         return {name: zeros_like_leaves(leaves) for name in names}
 
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        scalars: None, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves, scale: float
+    ) -> None:
         square_avg, t = bufs[0], tmp[0]
-        _accumulate_square(u, square_avg, alpha, t)
+        _accumulate_square(g, square_avg, alpha, t)
         if centered:
             grad_avg = bufs[1]
-            np.subtract(u, grad_avg, out=t)
+            np.subtract(g, grad_avg, out=t)
             t *= 1.0 - alpha
             grad_avg += t
             np.multiply(grad_avg, grad_avg, out=t)
@@ -69,11 +73,12 @@ def scale_by_rms(
         if momentum > 0:
             buf = bufs[-1]
             buf *= momentum
-            np.divide(u, t, out=t)
+            np.divide(g, t, out=t)
             buf += t
-            np.copyto(u, buf)
+            emit(buf, u, scale)
         else:
-            u /= t
+            np.divide(g, t, out=u)
+            finish(u, scale)
 
     return elementwise("scale_by_rms", init, names, lambda state, extra: None, kernel)
 
@@ -108,15 +113,16 @@ def scale_by_adagrad(
         state["count"] += 1
         return 1.0 / (1.0 + (state["count"] - 1) * lr_decay)
 
-    def kernel(decay: float, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        decay: float, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves, scale: float
+    ) -> None:
         acc, t = bufs[0], tmp[0]
-        np.multiply(u, u, out=t)
+        np.multiply(g, g, out=t)
         acc += t
         np.sqrt(acc, out=t)
         t += eps
-        u /= t
-        if decay != 1.0:
-            u *= decay
+        np.divide(g, t, out=u)
+        finish(u, decay * scale)
 
     return elementwise("scale_by_adagrad", init, ("sum",), prepare, kernel)
 
@@ -143,18 +149,20 @@ def scale_by_adadelta(rho: float = 0.9, eps: float = 1e-6) -> GradientTransforma
     def init(leaves: Leaves) -> State:
         return {name: zeros_like_leaves(leaves) for name in names}
 
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        scalars: None, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves, scale: float
+    ) -> None:
         square_avg, acc_delta = bufs
         std, delta = tmp
-        _accumulate_square(u, square_avg, rho, std)
+        _accumulate_square(g, square_avg, rho, std)
         np.add(square_avg, eps, out=std)
         np.sqrt(std, out=std)
         np.add(acc_delta, eps, out=delta)
         np.sqrt(delta, out=delta)
         delta /= std
-        delta *= u
+        delta *= g
         _accumulate_square(delta, acc_delta, rho, std)
-        np.copyto(u, delta)
+        emit(delta, u, scale)
 
     return elementwise("scale_by_adadelta", init, names, lambda state, extra: None, kernel)
 
@@ -192,14 +200,18 @@ def scale_by_rprop(
         raise ValueError(f"step_sizes must satisfy 0 <= min <= max; got {step_sizes!r}")
 
     def init(leaves: Leaves) -> State:
-        return {"prev": zeros_like_leaves(leaves),
-                "step_size": [np.full(x.shape, lr, x.dtype) for x in leaves]}
+        return {
+            "prev": zeros_like_leaves(leaves),
+            "step_size": [np.full(x.shape, lr, x.dtype) for x in leaves],
+        }
 
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        scalars: None, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves, scale: float
+    ) -> None:
         prev, step_size = bufs
         factor, part = tmp
         # prev is free once the sign agreement is known: it holds s = sign(g * g_prev).
-        np.multiply(u, prev, out=prev)
+        np.multiply(g, prev, out=prev)
         np.sign(prev, out=prev)
         # factor = [s == 0] + eta_plus [s > 0] + eta_minus [s < 0], exactly one term nonzero.
         np.abs(prev, out=factor)
@@ -215,11 +227,11 @@ def scale_by_rprop(
         # Where the sign flipped the gradient is zeroed: no step, and no flip test next time.
         np.minimum(prev, 0.0, out=part)
         part += 1.0
-        u *= part
+        np.multiply(g, part, out=u)
         np.copyto(prev, u)
         np.sign(u, out=u)
         u *= step_size
-        np.negative(u, out=u)
+        u *= -scale
 
     return elementwise(
         "scale_by_rprop", init, ("prev", "step_size"), lambda state, extra: None, kernel

@@ -7,12 +7,13 @@ The arithmetic follows ``torch.optim`` step by step, so trajectories agree to ro
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from descend.optim.base import GradientTransformation, Leaves, State, check_range
-from descend.optim.transforms import elementwise, zeros_like_leaves
+from descend.optim.transforms import elementwise, finish, zeros_like_leaves
 
 __all__ = ["scale_by_adam", "scale_by_adamax", "scale_by_nadam", "scale_by_radam", "scale_by_lion"]
 
@@ -21,7 +22,7 @@ def _check_betas(b1: float, b2: float) -> tuple[float, float]:
     return check_range(b1, "b1 (betas[0])", 0.0, 1.0), check_range(b2, "b2 (betas[1])", 0.0, 1.0)
 
 
-def _moment_init(*names: str):  # type: ignore[no-untyped-def]
+def _moment_init(*names: str) -> Callable[[Leaves], State]:
     def init(leaves: Leaves) -> State:
         state: State = {"count": 0}
         for name in names:
@@ -32,14 +33,14 @@ def _moment_init(*names: str):  # type: ignore[no-untyped-def]
 
 
 def _update_moments(
-    u: np.ndarray, m: np.ndarray, v: np.ndarray | None, b1: float, b2: float, t: np.ndarray
+    g: np.ndarray, m: np.ndarray, v: np.ndarray | None, b1: float, b2: float, t: np.ndarray
 ) -> None:
     """m <- m + (1 - b1)(g - m) (PyTorch's lerp); v <- b2 v + (1 - b2) g^2."""
-    np.subtract(u, m, out=t)
+    np.subtract(g, m, out=t)
     t *= 1.0 - b1
     m += t
     if v is not None:
-        np.multiply(u, u, out=t)
+        np.multiply(g, g, out=t)
         t *= 1.0 - b2
         v *= b2
         v += t
@@ -72,33 +73,45 @@ def scale_by_adam(
     def prepare(state: State, extra: dict[str, Any]) -> tuple[float, float]:
         state["count"] += 1
         step = state["count"]
-        return 1.0 / (1.0 - b1**step), 1.0 / math.sqrt(1.0 - b2**step)
+        sqrt_bc2 = math.sqrt(1.0 - b2**step)
+        # (m/bc1) / (sqrt(v)/sqrt(bc2) + eps) = (sqrt(bc2)/bc1) m / (sqrt(v) + eps sqrt(bc2)):
+        # the bias corrections become two scalars and the loop saves a pass.
+        return sqrt_bc2 / (1.0 - b1**step), eps * sqrt_bc2
 
-    def kernel(scalars: tuple[float, float], u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
-        inv_bc1, inv_sqrt_bc2 = scalars
+    def kernel(
+        scalars: tuple[float, float],
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: Any,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
+        step_factor, shifted_eps = scalars
         m, v, t = bufs[0], bufs[1], tmp[0]
-        _update_moments(u, m, v, b1, b2, t)
+        _update_moments(g, m, v, b1, b2, t)
         if amsgrad:
             np.maximum(bufs[2], v, out=bufs[2])
             v = bufs[2]
         np.sqrt(v, out=t)
-        t *= inv_sqrt_bc2
-        t += eps
+        t += shifted_eps
         np.divide(m, t, out=u)
-        u *= inv_bc1
+        u *= step_factor * scale
 
     return elementwise("scale_by_adam", _moment_init(*names), names, prepare, kernel)
 
 
-def scale_by_adamax(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> GradientTransformation:
+def scale_by_adamax(
+    b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8
+) -> GradientTransformation:
     r"""Adamax's direction: Adam with an infinity-norm second moment.
 
     .. math::
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad
         u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon),\quad d_t = \frac{m_t}{(1-\beta_1^t)\,u_t}
 
-    ``eps`` inside the maximum as in PyTorch; the paper has no ``eps``, Optax adds it to the
-    denominator instead.
+    ``eps`` inside the maximum as in PyTorch and Optax; the paper has no ``eps``, Keras adds
+    it to the denominator (``u_t + eps``).
 
     Examples
     --------
@@ -114,15 +127,23 @@ def scale_by_adamax(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Gr
         state["count"] += 1
         return 1.0 / (1.0 - b1 ** state["count"])
 
-    def kernel(inv_bc1: float, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        inv_bc1: float,
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: Any,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
         m, norm, t = bufs[0], bufs[1], tmp[0]
-        _update_moments(u, m, None, b1, b2, t)
+        _update_moments(g, m, None, b1, b2, t)
         norm *= b2
-        np.abs(u, out=t)
+        np.abs(g, out=t)
         t += eps
         np.maximum(norm, t, out=norm)
         np.divide(m, norm, out=u)
-        u *= inv_bc1
+        u *= inv_bc1 * scale
 
     names = ("mu", "inf_norm")
     return elementwise("scale_by_adamax", _moment_init(*names), names, prepare, kernel)
@@ -154,8 +175,12 @@ def scale_by_nadam(
     momentum_decay = check_range(momentum_decay, "momentum_decay", 0.0, math.inf)
 
     def init(leaves: Leaves) -> State:
-        return {"count": 0, "mu_product": 1.0, "mu": zeros_like_leaves(leaves),
-                "nu": zeros_like_leaves(leaves)}
+        return {
+            "count": 0,
+            "mu_product": 1.0,
+            "mu": zeros_like_leaves(leaves),
+            "nu": zeros_like_leaves(leaves),
+        }
 
     def prepare(state: State, extra: dict[str, Any]) -> tuple[float, float, float]:
         state["count"] += 1
@@ -166,16 +191,23 @@ def scale_by_nadam(
         product = state["mu_product"]
         return 1.0 - b2**step, (1.0 - mu) / (1.0 - product), mu_next / (1.0 - product * mu_next)
 
-    def kernel(scalars: tuple[float, float, float], u: np.ndarray, bufs: Leaves, p: Any,
-               tmp: Leaves) -> None:
+    def kernel(
+        scalars: tuple[float, float, float],
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: Any,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
         bc2, grad_coef, mom_coef = scalars
         m, v, t, t2 = bufs[0], bufs[1], tmp[0], tmp[1]
-        _update_moments(u, m, v, b1, b2, t)
+        _update_moments(g, m, v, b1, b2, t)
         np.divide(v, bc2, out=t)
         np.sqrt(t, out=t)
         t += eps
-        u *= grad_coef
-        np.multiply(m, mom_coef, out=t2)
+        np.multiply(g, grad_coef * scale, out=t2)  # before u is written: u may be g
+        np.multiply(m, mom_coef * scale, out=u)
         u += t2
         u /= t
 
@@ -214,17 +246,25 @@ def scale_by_radam(b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Gra
         )
         return 1.0 / bc1, math.sqrt(bc2) * rect
 
-    def kernel(scalars: tuple[float, float], u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        scalars: tuple[float, float],
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: Any,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
         inv_bc1, adapt = scalars
         m, v, t = bufs[0], bufs[1], tmp[0]
-        _update_moments(u, m, v, b1, b2, t)
+        _update_moments(g, m, v, b1, b2, t)
         if adapt == 0.0:
-            np.multiply(m, inv_bc1, out=u)
+            np.multiply(m, inv_bc1 * scale, out=u)
             return
         np.sqrt(v, out=t)
         t += eps
         np.divide(m, t, out=u)
-        u *= inv_bc1 * adapt
+        u *= inv_bc1 * adapt * scale
 
     names = ("mu", "nu")
     return elementwise("scale_by_radam", _moment_init(*names), names, prepare, kernel)
@@ -246,15 +286,18 @@ def scale_by_lion(b1: float = 0.9, b2: float = 0.99) -> GradientTransformation:
     """
     b1, b2 = _check_betas(b1, b2)
 
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        scalars: None, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves, scale: float
+    ) -> None:
         m, t, t2 = bufs[0], tmp[0], tmp[1]
         np.multiply(m, b1, out=t)
-        np.multiply(u, 1.0 - b1, out=t2)
+        np.multiply(g, 1.0 - b1, out=t2)
         t += t2
         m *= b2
-        np.multiply(u, 1.0 - b2, out=t2)
+        np.multiply(g, 1.0 - b2, out=t2)
         m += t2
         np.sign(t, out=u)
+        finish(u, scale)
 
     def prepare(state: State, extra: dict[str, Any]) -> None:
         state["count"] += 1

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from descend.optim.base import GradientTransformation, Leaves, State, WholeTree, check_range
-from descend.optim.transforms import elementwise
+from descend.optim.transforms import elementwise, finish
 
 __all__ = ["clip_by_value", "clip_by_norm", "clip_by_global_norm", "normalize_by_global_norm"]
 
@@ -34,8 +34,11 @@ def clip_by_value(clip_value: float) -> GradientTransformation:
     """
     limit = check_range(clip_value, "clip_value", 0.0, math.inf)
 
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: Any, tmp: Any) -> None:
-        np.clip(u, -limit, limit, out=u)
+    def kernel(
+        scalars: None, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Any, scale: float
+    ) -> None:
+        np.clip(g, -limit, limit, out=u)
+        finish(u, scale)
 
     return elementwise("clip_by_value", lambda leaves: {}, (), lambda s, e: None, kernel)
 

@@ -53,7 +53,8 @@ def lookahead(
             "inner": {"parts": tuple(part.init(leaves) for part in inner)},
         }
 
-    def apply(updates: Leaves, state: State, params: Leaves, extra: dict[str, Any]) -> None:
+    def apply(updates: Leaves, state: State, params: Leaves | None, extra: dict[str, Any]) -> None:
+        assert params is not None  # needs_params: checked by update
         dtypes = [u.dtype for u in updates]
         run_parts(inner, state["inner"]["parts"], None, updates, params, extra, dtypes)
         state["count"] += 1

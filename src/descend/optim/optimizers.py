@@ -79,11 +79,9 @@ def sgd(
     >>> x
     array([0.46])
     """
-    return _coupled(
-        weight_decay,
-        trace(momentum, dampening, nesterov) if momentum else chain(),
-        lr,
-    )
+    if nesterov and (momentum <= 0 or dampening != 0):
+        raise ValueError("Nesterov momentum requires momentum > 0 and dampening = 0")
+    return _coupled(weight_decay, trace(momentum, dampening, nesterov) if momentum else chain(), lr)
 
 
 def adagrad(
@@ -97,7 +95,8 @@ def adagrad(
 
     .. math::
         g \leftarrow g + \lambda p,\quad s_t = s_{t-1} + g^2,\quad
-        p \leftarrow p - \frac{\text{lr}}{1 + (t-1)\,\text{lr\_decay}}\,\frac{g}{\sqrt{s_t}+\epsilon}
+        p \leftarrow p - \frac{\text{lr}}{1 + (t-1)\,\text{lr\_decay}}\,
+        \frac{g}{\sqrt{s_t}+\epsilon}
 
     Differences: Optax starts ``s`` at ``initial_accumulator_value = 0.1`` and uses
     ``eps = 1e-7``; PyTorch and we start at 0 with ``eps = 1e-10`` outside the root.
@@ -154,7 +153,7 @@ def adadelta(
         \Delta = \frac{\sqrt{a_{t-1}+\epsilon}}{\sqrt{v_t+\epsilon}} g,\quad
         a_t = \rho a_{t-1} + (1-\rho)\Delta^2,\quad p \leftarrow p - \text{lr}\,\Delta
 
-    The paper has no ``lr`` (it is 1.0 here and in PyTorch; Optax's ``adadelta`` requires one).
+    The paper has no ``lr``; it is 1.0 here and in PyTorch.
 
     Examples
     --------
@@ -244,7 +243,7 @@ def adamax(
         u_t = \max(\beta_2 u_{t-1}, |g| + \epsilon),\quad
         p \leftarrow p - \frac{\text{lr}}{1-\beta_1^t}\frac{m_t}{u_t}
 
-    Optax adds ``eps`` to ``u_t`` instead of inside the maximum.
+    ``eps`` sits inside the maximum as in Optax; Keras adds it to ``u_t`` instead.
 
     Examples
     --------

@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from descend.optim.base import GradientTransformation, Leaves, State, check_range
-from descend.optim.transforms import elementwise
+from descend.optim.transforms import elementwise, multiply_kernel
 
 __all__ = ["reduce_on_plateau"]
 
@@ -45,7 +43,8 @@ def reduce_on_plateau(
 
     Examples
     --------
-    >>> from descend.optim import chain, sgd, current_lr
+    >>> import numpy as np
+    >>> from descend.optim import chain, current_lr, sgd
     >>> opt = chain(sgd(lr=1.0), reduce_on_plateau(factor=0.5, patience=1, lr=1.0))
     >>> state = opt.init(np.zeros(1))
     >>> for loss in [3.0, 2.0, 2.0, 2.0]:
@@ -105,8 +104,4 @@ def reduce_on_plateau(
             state["num_bad"] = 0
         return scale
 
-    def kernel(scale: float, u: np.ndarray, bufs: Leaves, p: Any, tmp: Any) -> None:
-        if scale != 1.0:
-            u *= scale
-
-    return elementwise("reduce_on_plateau", init, (), prepare, kernel)
+    return elementwise("reduce_on_plateau", init, (), prepare, multiply_kernel, multiplier=True)

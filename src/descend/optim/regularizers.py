@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from descend.optim.base import GradientTransformation, Leaves, State, check_range, rate
-from descend.optim.transforms import elementwise
+from descend.optim.transforms import elementwise, finish
 
 __all__ = [
     "add_decayed_weights",
@@ -48,9 +48,18 @@ def add_decayed_weights(weight_decay: float | Schedule = 1e-4) -> GradientTransf
         state["count"] += 1
         return value
 
-    def kernel(value: float, u: np.ndarray, bufs: Leaves, p: np.ndarray, tmp: Leaves) -> None:
+    def kernel(
+        value: float,
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: np.ndarray,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
         np.multiply(p, value, out=tmp[0])
-        u += tmp[0]
+        np.add(g, tmp[0], out=u)
+        finish(u, scale)
 
     return elementwise(
         "add_decayed_weights", lambda leaves: {"count": 0}, (), prepare, kernel, needs_params=True
@@ -83,14 +92,23 @@ def elastic_net(l1: float, l2: float) -> GradientTransformation:
     l1 = check_range(l1, "l1", 0.0, math.inf)
     l2 = check_range(l2, "l2", 0.0, math.inf)
 
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: np.ndarray, tmp: Leaves) -> None:
+    def kernel(
+        scalars: None,
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: np.ndarray,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
         t = tmp[0]
         np.sign(p, out=t)
         t *= l1
-        u += t
+        np.add(g, t, out=u)
         if l2:
             np.multiply(p, l2, out=t)
             u += t
+        finish(u, scale)
 
     return elementwise("elastic_net", lambda leaves: {}, (), lambda s, e: None, kernel, True)
 
@@ -123,11 +141,18 @@ def _prox(name: str, l1: float | Schedule, l2: float | Schedule) -> GradientTran
         state["count"] += 1
         return float(l1_rate(step)), 1.0 / (1.0 + float(l2_rate(step)))
 
-    def kernel(scalars: tuple[float, float], u: np.ndarray, bufs: Leaves, p: np.ndarray,
-               tmp: Leaves) -> None:
+    def kernel(
+        scalars: tuple[float, float],
+        g: np.ndarray,
+        u: np.ndarray,
+        bufs: Leaves,
+        p: np.ndarray,
+        tmp: Leaves,
+        scale: float,
+    ) -> None:
         threshold, shrink = scalars
-        # The step lands at x = p + u; the update becomes prox(x) - p.
-        u += p
+        # The step lands at x = p + g; the update becomes prox(x) - p.
+        np.add(g, p, out=u)
         t = tmp[0]
         np.abs(u, out=t)
         t -= threshold
@@ -136,6 +161,7 @@ def _prox(name: str, l1: float | Schedule, l2: float | Schedule) -> GradientTran
             t *= shrink
         np.copysign(t, u, out=u)
         u -= p
+        finish(u, scale)
 
     return elementwise(name, init, (), prepare, kernel, needs_params=True)
 

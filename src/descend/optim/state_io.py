@@ -17,6 +17,8 @@ _STRUCTURE_KEY = "__structure__"
 def _encode(node: Any, arrays: dict[str, np.ndarray]) -> Any:
     """JSON description of ``node``; arrays go to ``arrays`` under keys ``a0, a1, ...``."""
     if isinstance(node, np.ndarray):
+        if node.dtype.hasobject:
+            raise TypeError("cannot save an object array: it would need pickle")
         key = f"a{len(arrays)}"
         arrays[key] = node
         return {"array": key}
@@ -31,8 +33,12 @@ def _encode(node: Any, arrays: dict[str, np.ndarray]) -> Any:
     if node is None:
         return {"none": None}
     # bool before int: bool is a subclass of int.
-    for kind, types in (("bool", (bool, np.bool_)), ("int", (int, np.integer)),
-                        ("float", (float, np.floating)), ("str", (str,))):
+    for kind, types in (
+        ("bool", (bool, np.bool_)),
+        ("int", (int, np.integer)),
+        ("float", (float, np.floating)),
+        ("str", (str,)),
+    ):
         if isinstance(node, types):
             return {kind: node.item() if isinstance(node, np.generic) else node}
     raise TypeError(
@@ -42,7 +48,7 @@ def _encode(node: Any, arrays: dict[str, np.ndarray]) -> Any:
 
 
 def _decode(spec: dict[str, Any], arrays: Any) -> Any:
-    (kind, value), = spec.items()
+    ((kind, value),) = spec.items()
     if kind == "array":
         return arrays[value]
     if kind == "dict":
@@ -82,7 +88,7 @@ def save_state(path: str | os.PathLike[str], state: Any) -> None:
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npz.tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            np.savez(f, allow_pickle=False, **arrays)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -102,7 +108,9 @@ def load_state(path: str | os.PathLike[str]) -> Any:
     """
     with np.load(path, allow_pickle=False) as data:
         if _STRUCTURE_KEY not in data.files:
-            raise ValueError(f"{os.fspath(path)!r} is not a state saved by descend.optim.save_state")
+            raise ValueError(
+                f"{os.fspath(path)!r} is not a state saved by descend.optim.save_state"
+            )
         structure = json.loads(str(data[_STRUCTURE_KEY]))
         arrays = {key: data[key] for key in data.files if key != _STRUCTURE_KEY}
     return _decode(structure, arrays)

@@ -33,13 +33,32 @@ def elementwise(
     prepare: Callable[[State, dict[str, Any]], Any],
     kernel: Callable[..., Any],
     needs_params: bool = False,
+    multiplier: bool = False,
 ) -> GradientTransformation:
     """Wrap one `Elementwise` part as a transformation."""
-    return GradientTransformation((Elementwise(name, init, buffers, prepare, kernel, needs_params),))
+    part = Elementwise(name, init, buffers, prepare, kernel, needs_params, multiplier)
+    return GradientTransformation((part,))
 
 
-def _no_scalars(state: State, extra: dict[str, Any]) -> None:
-    return None
+def emit(result: np.ndarray, u: np.ndarray, scale: float) -> None:
+    """Write ``scale * result`` into ``u`` in one pass."""
+    if scale == 1.0:
+        np.copyto(u, result)
+    else:
+        np.multiply(result, scale, out=u)
+
+
+def finish(u: np.ndarray, scale: float) -> None:
+    """Apply a folded-in ``scale`` to ``u`` in place (no pass when it is 1)."""
+    if scale != 1.0:
+        u *= scale
+
+
+def multiply_kernel(
+    factor: float, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Any, scale: float
+) -> None:
+    """The kernel of every pure multiplier: ``u = factor * scale * g``."""
+    np.multiply(g, factor * scale, out=u)
 
 
 def scale(factor: float) -> GradientTransformation:
@@ -52,11 +71,14 @@ def scale(factor: float) -> GradientTransformation:
     array([-2., -6.])
     """
     factor = float(factor)
-
-    def kernel(scalars: None, u: np.ndarray, bufs: Leaves, p: Any, tmp: Any) -> None:
-        u *= factor
-
-    return elementwise("scale", lambda leaves: {}, (), _no_scalars, kernel)
+    return elementwise(
+        "scale",
+        lambda leaves: {},
+        (),
+        lambda state, extra: factor,
+        multiply_kernel,
+        multiplier=True,
+    )
 
 
 def scale_by_lr(lr: float | Schedule) -> GradientTransformation:
@@ -84,13 +106,12 @@ def scale_by_lr(lr: float | Schedule) -> GradientTransformation:
         state["lr"] = float(schedule(state["count"]))
         return -value
 
-    def kernel(neg_lr: float, u: np.ndarray, bufs: Leaves, p: Any, tmp: Any) -> None:
-        u *= neg_lr
-
-    return elementwise("scale_by_lr", init, (), prepare, kernel)
+    return elementwise("scale_by_lr", init, (), prepare, multiply_kernel, multiplier=True)
 
 
-def trace(momentum: float = 0.9, dampening: float = 0.0, nesterov: bool = False) -> GradientTransformation:
+def trace(
+    momentum: float = 0.9, dampening: float = 0.0, nesterov: bool = False
+) -> GradientTransformation:
     """Heavy-ball or Nesterov momentum exactly as ``torch.optim.SGD`` computes it.
 
     ``b <- momentum * b + (1 - dampening) * g`` (``b <- g`` on the first step, as in PyTorch),
@@ -119,18 +140,21 @@ def trace(momentum: float = 0.9, dampening: float = 0.0, nesterov: bool = False)
         state["count"] += 1
         return first
 
-    def kernel(first: bool, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves) -> None:
+    def kernel(
+        first: bool, g: np.ndarray, u: np.ndarray, bufs: Leaves, p: Any, tmp: Leaves, scale: float
+    ) -> None:
         buf, t = bufs[0], tmp[0]
         if first:
-            np.copyto(buf, u)
+            np.copyto(buf, g)
         else:
             buf *= momentum
-            np.multiply(u, keep, out=t)
+            np.multiply(g, keep, out=t)
             buf += t
         if nesterov:
             np.multiply(buf, momentum, out=t)
-            u += t
+            np.add(g, t, out=u)
+            finish(u, scale)
         else:
-            np.copyto(u, buf)
+            emit(buf, u, scale)
 
     return elementwise("trace", init, ("momentum_buffer",), prepare, kernel)

@@ -1,0 +1,3 @@
+"""The reference generator needs PyTorch and is run by hand: never collect it."""
+
+collect_ignore = ["make_reference.py"]
