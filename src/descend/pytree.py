@@ -101,7 +101,10 @@ def tree_unflatten(treedef: TreeDef, leaves: list[Any] | tuple[Any, ...]) -> Any
 
     def build(node: TreeDef) -> Any:
         if node.kind == "leaf":
-            return next(it)
+            leaf = next(it, _SENTINEL)
+            if leaf is _SENTINEL:
+                raise ValueError(f"too few leaves for a tree with {treedef.num_leaves} leaves")
+            return leaf
         if node.kind == "none":
             return None
         kids = [build(c) for c in node.children]

@@ -92,6 +92,8 @@ def _gradient_leaf(g: Any, value: Any, leaf: Any, handed_out: set[int]) -> Any:
     handed_out.add(id(g))
     if isinstance(leaf, float) and type(g) is np.ndarray:
         return g[()]
+    if isinstance(leaf, np.ndarray) and isinstance(g, np.generic):
+        return np.asarray(g)  # a 0-d array in, a 0-d array out
     return g
 
 
@@ -208,7 +210,7 @@ def grad(
     >>> from descend import grad
     >>> grad(lambda x, y: x**2 + 2*x*y + 3*y**2, argnums=(0, 1))(2.0, 3.0)
     (np.float64(10.0), np.float64(22.0))
-    >>> float(grad(grad(np.sin))(0.5)) == -np.sin(0.5)
+    >>> bool(grad(grad(np.sin))(0.5) == -np.sin(0.5))
     True
     """
     vg = value_and_grad(fun, argnums, has_aux)
@@ -259,7 +261,7 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
                 )
             idx = traced.node(o)
             if idx is not None:
-                ct = np.asarray(ct, dtype=np.result_type(unbox_all(o))) if type(ct) is not \
+                ct = np.array(ct, dtype=np.result_type(unbox_all(o))) if type(ct) is not \
                     Tracer else ct  # fmt: skip
                 seeds[idx] = ct if idx not in seeds else seeds[idx] + ct
         return tuple(traced.pull_back(seeds))

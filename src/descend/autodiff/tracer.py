@@ -119,10 +119,14 @@ def _call_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
             )
         unsupported = sorted(set(kwargs) - {"dtype", "casting", "order", "subok"})
         if unsupported:
+            advice = (
+                f"use np.where(mask, np.{ufunc.__name__}(...), other) instead of where="
+                if unsupported == ["where"]
+                else "call it without those options"
+            )
             raise NotDifferentiableError(
                 f"descend cannot differentiate {numpy_name(ufunc)} called with "
-                f"{', '.join(k + '=' for k in unsupported)}; use np.where(mask, "
-                f"{ufunc.__name__}(...), other) instead of where=."
+                f"{', '.join(k + '=' for k in unsupported)}; {advice}."
             )
     if ufunc in CONSTANT_UFUNCS:
         return _constant(ufunc, *inputs, **kwargs)
@@ -223,7 +227,7 @@ class Tracer:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for attributes Tracer lacks: name the ndarray feature, don't just fail.
-        if hasattr(np.ndarray, name):
+        if hasattr(np.ndarray, name) and not name.startswith("__"):
             raise NotDifferentiableError(
                 f"descend does not support ndarray.{name} on a value being differentiated. "
                 f"Use a NumPy function that returns a new array instead, or "
@@ -265,7 +269,7 @@ class Tracer:
 
     @property
     def imag(self) -> Any:
-        return FUNCTION_HANDLERS[np.imag](self)
+        return _constant(np.imag, self)
 
     # --- arithmetic ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Any:
@@ -309,6 +313,12 @@ class Tracer:
 
     def __rfloordiv__(self, other: Any) -> Any:
         return _constant(np.floor_divide, other, self)
+
+    def __divmod__(self, other: Any) -> tuple[Any, Any]:
+        return _constant(np.floor_divide, self, other), self % other
+
+    def __rdivmod__(self, other: Any) -> tuple[Any, Any]:
+        return _constant(np.floor_divide, other, self), other % self
 
     def __matmul__(self, other: Any) -> Any:
         return FUNCTION_HANDLERS[np.matmul](self, other)

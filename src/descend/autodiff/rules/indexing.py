@@ -1,4 +1,5 @@
-"""Indexing and selection: ``x[...]``, take, take_along_axis, diag/diagonal/trace, where, clip, astype.
+"""Indexing and selection: ``x[...]``, take, take_along_axis, diag/diagonal/trace, where, clip,
+astype.
 
 Every gather is one primitive, `getitem`; its rule is `scatter_add`, whose rule is `getitem`
 again, so indexing is differentiable to any order.
@@ -17,7 +18,7 @@ from descend.autodiff.rules.reductions import normalize_axis
 from descend.autodiff.rules.shape import moveaxis, ravel
 from descend.autodiff.tracer import Primitive, bind, unbox_all
 
-_NO_VALUE = np._NoValue  # type: ignore[attr-defined]
+_NO_VALUE = np._NoValue
 
 
 def _targets_unique(index: Any) -> bool:
@@ -140,7 +141,7 @@ def diag(v: Any, k: int = 0) -> Any:
     return scatter_add(v, _diagonal_positions(n, n, int(k)), (n, n))
 
 
-# --- where and clip --------------------------------------------------------------------------------
+# --- where and clip -------------------------------------------------------------------------------
 WHERE = Rule(
     lambda c, x, y: np.where(c, x, y),
     (
@@ -190,12 +191,20 @@ def clip(
     a_max: Any = _NO_VALUE,
     out: Any = None,
     *,
-    min: Any = _NO_VALUE,  # noqa: A002 - NumPy's own keyword names
-    max: Any = _NO_VALUE,  # noqa: A002
+    min: Any = _NO_VALUE,
+    max: Any = _NO_VALUE,
     **kwargs: Any,
 ) -> Any:
-    if out is not None or kwargs:
-        raise NotDifferentiableError("descend differentiates numpy.clip(a, min, max) only.")
+    if out is not None:
+        raise NotDifferentiableError(
+            "numpy.clip(..., out=...) would write a traced value into a plain array; drop out= "
+            "and use the returned value."
+        )
+    if kwargs:
+        raise NotDifferentiableError(
+            f"descend differentiates numpy.clip(a, min, max) without other options; got "
+            f"{', '.join(k + '=' for k in sorted(kwargs))}."
+        )
     lo = min if a_min is _NO_VALUE else a_min
     hi = max if a_max is _NO_VALUE else a_max
     lo = None if lo is _NO_VALUE else lo
@@ -203,7 +212,7 @@ def clip(
     return bind(CLIP, (a, lo, hi))
 
 
-# --- dtype changes ---------------------------------------------------------------------------------
+# --- dtype changes --------------------------------------------------------------------------------
 CAST = Rule(
     lambda x, dtype: x.astype(dtype),
     (lambda g, ans, x, dtype: g.astype(x.dtype),),

@@ -1,4 +1,5 @@
-"""Products: matmul and ``@``, dot, vdot, inner, outer, tensordot, einsum, kron, vecdot/matvec/vecmat.
+"""Products: matmul and ``@``, dot, vdot, inner, outer, tensordot, einsum, kron, and the
+vecdot/matvec/vecmat gufuncs.
 
 ``matmul``, ``tensordot`` and ``einsum`` are primitives; the rest are written in terms of them,
 so each has a single rule to trust.
@@ -52,7 +53,7 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Any:
     return bind(MATMUL, (x1, x2))
 
 
-# --- tensordot --------------------------------------------------------------------------------------
+# --- tensordot ------------------------------------------------------------------------------------
 def _tensordot_axes(axes: Any, nd_a: int, nd_b: int) -> tuple[list[int], list[int]]:
     if np.ndim(axes) == 0:
         n = int(axes)
@@ -92,7 +93,7 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
     return bind(TENSORDOT, (a, b, ca, cb))
 
 
-# --- composites -------------------------------------------------------------------------------------
+# --- composites -----------------------------------------------------------------------------------
 @implements(np.dot)
 def dot(a: Any, b: Any, out: Any = None) -> Any:
     if out is not None:

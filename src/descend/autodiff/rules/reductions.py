@@ -15,7 +15,7 @@ from descend.autodiff.errors import NotDifferentiableError
 from descend.autodiff.registry import METHOD_HANDLERS, implements
 from descend.autodiff.tracer import bind
 
-_NO_VALUE = np._NoValue  # type: ignore[attr-defined]
+_NO_VALUE = np._NoValue
 
 
 def normalize_axis(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -182,8 +182,8 @@ def _prod_vjp(g: Any, ans: Any, x: Any, axis: tuple[int, ...], keepdims: bool) -
     kept = [i for i in range(x.ndim) if i not in axis]
     moved = np.transpose(x, kept + list(axis))
     lead = moved.shape[: len(kept)]
-    flat = np.reshape(moved, lead + (-1,))
-    ones = np.ones(lead + (1,), dtype=flat.dtype)
+    flat = np.reshape(moved, (*lead, -1))
+    ones = np.ones((*lead, 1), dtype=flat.dtype)
     left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     right = np.flip(
         np.cumprod(np.concatenate([ones, np.flip(flat, -1)[..., :-1]], axis=-1), axis=-1), -1
@@ -225,16 +225,18 @@ def _centered_over_n(x: Any, axis: tuple[int, ...], ddof: float) -> Any:
 VAR = Rule(
     lambda x, axis, keepdims, ddof: np.var(x, axis=axis, keepdims=keepdims, ddof=ddof),
     (
-        lambda g, ans, x, axis, keepdims, ddof: expand_cotangent(g, x.shape, axis, keepdims)
-        * (2 * _centered_over_n(x, axis, ddof)),
+        lambda g, ans, x, axis, keepdims, ddof: (
+            expand_cotangent(g, x.shape, axis, keepdims) * (2 * _centered_over_n(x, axis, ddof))
+        ),
     ),
     name="numpy.var",
 )
 STD = Rule(
     lambda x, axis, keepdims, ddof: np.std(x, axis=axis, keepdims=keepdims, ddof=ddof),
     (
-        lambda g, ans, x, axis, keepdims, ddof: expand_cotangent(g / ans, x.shape, axis, keepdims)
-        * _centered_over_n(x, axis, ddof),
+        lambda g, ans, x, axis, keepdims, ddof: (
+            expand_cotangent(g / ans, x.shape, axis, keepdims) * _centered_over_n(x, axis, ddof)
+        ),
     ),
     name="numpy.std",
     zero_safe=True,
@@ -280,10 +282,13 @@ CUMSUM = Rule(
 
 
 def _cumprod_vjp(g: Any, ans: Any, x: Any, axis: int) -> Any:
-    if np.all(x != 0):
+    # Dividing by x is fast and accurate at first order, but under an outer trace its own
+    # derivatives (1/x^2, 1/x^3...) cancel catastrophically for small nonzero factors: keep it
+    # for plain arrays without zeros.
+    if type(x) is np.ndarray and type(g) is np.ndarray and np.all(x != 0):
         return np.flip(np.cumsum(np.flip(g * ans, axis), axis=axis), axis) / x
-    # With zeros, sweep from the end: S_j = g_j + x_{j+1} S_{j+1}, and the cotangent of x_j
-    # is S_j times the product of the factors before j.
+    # Otherwise sweep from the end, S_j = g_j + x_{j+1} S_{j+1}; the cotangent of x_j is S_j
+    # times the product of the factors before j. Only products and sums: exact to any order.
     gm = np.moveaxis(g, axis, 0)
     xm = np.moveaxis(x, axis, 0)
     n = xm.shape[0]
@@ -368,4 +373,6 @@ def nanmean(
     _reject("nanmean", out, where)
     present = ~np.isnan(a)
     total = np.sum(np.where(present, a, 0.0), axis=axis, dtype=dtype, keepdims=keepdims)
-    return total / np.sum(present, axis=axis, keepdims=keepdims)
+    # An integer count would promote a float32 mean to float64; NumPy keeps float32.
+    count = np.sum(present, axis=axis, keepdims=keepdims).astype(total.dtype)
+    return total / count

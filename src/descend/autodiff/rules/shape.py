@@ -1,4 +1,5 @@
-"""Shape operations: reshape, transpose, axis moves, broadcasting, joining, tiling, flipping, padding.
+"""Shape operations: reshape, transpose, axis moves, broadcasting, joining, tiling, flipping,
+padding.
 
 Most are their own transpose (the cotangent of a reshape is reshaped back); joins slice the
 cotangent apart; anything that copies elements around is written as a gather (`getitem`),
@@ -18,7 +19,7 @@ from descend.autodiff.rules.reductions import normalize_axis
 from descend.autodiff.tape import unbroadcast
 from descend.autodiff.tracer import bind
 
-_NO_VALUE = np._NoValue  # type: ignore[attr-defined]
+_NO_VALUE = np._NoValue
 
 
 def _ghost(shape: tuple[int, ...]) -> np.ndarray:
@@ -96,25 +97,33 @@ TRANSPOSE = Rule(
 @implements(np.transpose, *existing(np, ["permute_dims"]))
 def transpose(a: Any, axes: Any = None) -> Any:
     ndim = np.ndim(a)
-    axes = tuple(range(ndim))[::-1] if axes is None else tuple(int(i) % ndim for i in axes)
-    return bind(TRANSPOSE, (a, axes))
+    if axes is None:
+        return bind(TRANSPOSE, (a, tuple(range(ndim))[::-1]))
+    # Out-of-range axes raise AxisError as in NumPy, rather than wrapping around.
+    return bind(TRANSPOSE, (a, tuple(normalize_axis(i, ndim)[0] for i in axes)))
 
 
 @implements(np.swapaxes)
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
-    axes = list(range(np.ndim(a)))
-    i, j = axis1 % len(axes), axis2 % len(axes)
+    ndim = np.ndim(a)
+    axes = list(range(ndim))
+    i, j = normalize_axis(axis1, ndim)[0], normalize_axis(axis2, ndim)[0]
     axes[i], axes[j] = axes[j], axes[i]
     return transpose(a, axes)
 
 
 @implements(np.moveaxis)
 def moveaxis(a: Any, source: Any, destination: Any) -> Any:
-    return transpose(a, np.moveaxis(np.arange(np.ndim(a)), source, destination).tolist())
+    # Axis i of the ghost has length i + 1, so the moved ghost's shape spells the permutation
+    # (and NumPy validates source and destination for us).
+    moved = np.moveaxis(_ghost(tuple(range(1, np.ndim(a) + 1))), source, destination)
+    return transpose(a, [n - 1 for n in moved.shape])
 
 
 @implements(*existing(np, ["matrix_transpose"]))
 def matrix_transpose(x: Any) -> Any:
+    if np.ndim(x) < 2:
+        raise ValueError(f"matrix transpose with ndim < 2 is undefined (got ndim {np.ndim(x)})")
     return swapaxes(x, -1, -2)
 
 
@@ -192,7 +201,7 @@ def column_stack(tup: Any) -> Any:
 # Pure-Python NumPy functions built only from functions descend handles: run NumPy's own code.
 for _fun in (np.hstack, np.vstack, np.dstack, np.split, np.array_split, np.hsplit, np.vsplit,
              np.dsplit):  # fmt: skip
-    implements(_fun)(_fun._implementation)  # type: ignore[attr-defined]
+    implements(_fun)(_fun._implementation)  # type: ignore[union-attr]
 
 
 # --- tiling, flipping, rolling --------------------------------------------------------------------
@@ -255,7 +264,7 @@ def roll(a: Any, shift: Any, axis: Any = None) -> Any:
     return bind(ROLL, (a, tuple(int(s) for s in shifts), axes))
 
 
-# --- padding ---------------------------------------------------------------------------------------
+# --- padding --------------------------------------------------------------------------------------
 def _pad_constant_vjp(g: Any, ans: Any, x: Any, widths: Any, value: Any) -> Any:
     return g[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))]
 
@@ -272,8 +281,8 @@ _GATHER_MODES = ("edge", "reflect", "symmetric", "wrap")
 @implements(np.pad)
 def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Any:
     shape = np.shape(array)
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=np.intp), (len(shape), 2))
-    widths = tuple((int(lo), int(hi)) for lo, hi in widths)
+    pairs = np.broadcast_to(np.asarray(pad_width, dtype=np.intp), (len(shape), 2))
+    widths = tuple((int(lo), int(hi)) for lo, hi in pairs)
     if mode == "constant":
         value = kwargs.get("constant_values", 0)
         if np.ndim(value) != 0 or not isinstance(value, int | float | np.number):
@@ -283,7 +292,8 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
             )
         return bind(PAD_CONSTANT, (array, widths, value))
     if mode in _GATHER_MODES and not kwargs:
-        index = np.pad(np.arange(int(np.prod(shape))).reshape(shape), widths, mode=mode)
+        positions = np.arange(int(np.prod(shape))).reshape(shape)
+        index = np.pad(positions, widths, mode=mode)  # type: ignore[call-overload]
         return ravel(array)[index]
     raise NotDifferentiableError(
         f"descend differentiates numpy.pad with mode 'constant' or {', '.join(_GATHER_MODES)} "
@@ -291,16 +301,12 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
     )
 
 
-# --- copies and triangles ---------------------------------------------------------------------------
+# --- copies and triangles -------------------------------------------------------------------------
 COPY = Rule(lambda x: np.copy(x), (lambda g, ans, x: g,), name="numpy.copy")
 implements(np.copy)(lambda a, order="K", subok=False: bind(COPY, (a,)))
 implements(np.real)(lambda val: val)
 
-TRIU = Rule(
-    lambda x, k: np.triu(x, k), (lambda g, ans, x, k: np.triu(g, k),), name="numpy.triu"
-)
-TRIL = Rule(
-    lambda x, k: np.tril(x, k), (lambda g, ans, x, k: np.tril(g, k),), name="numpy.tril"
-)
+TRIU = Rule(lambda x, k: np.triu(x, k), (lambda g, ans, x, k: np.triu(g, k),), name="numpy.triu")
+TRIL = Rule(lambda x, k: np.tril(x, k), (lambda g, ans, x, k: np.tril(g, k),), name="numpy.tril")
 implements(np.triu)(lambda m, k=0: bind(TRIU, (m, int(k))))
 implements(np.tril)(lambda m, k=0: bind(TRIL, (m, int(k))))

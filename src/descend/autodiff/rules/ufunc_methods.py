@@ -3,6 +3,7 @@ mapping them to the functions they equal; ``at`` and ``reduceat`` are refused by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -11,8 +12,13 @@ from descend.autodiff.errors import NotDifferentiableError
 from descend.autodiff.registry import FUNCTION_HANDLERS, UFUNC_METHODS, numpy_name
 from descend.autodiff.rules.shape import reshape
 
-_REDUCTIONS = {np.add: np.sum, np.multiply: np.prod, np.maximum: np.max, np.minimum: np.min}
-_SCANS = {np.add: np.cumsum, np.multiply: np.cumprod}
+_REDUCTIONS: dict[np.ufunc, Callable[..., Any]] = {
+    np.add: np.sum,
+    np.multiply: np.prod,
+    np.maximum: np.max,
+    np.minimum: np.min,
+}
+_SCANS: dict[np.ufunc, Callable[..., Any]] = {np.add: np.cumsum, np.multiply: np.cumprod}
 
 
 def _refuse(ufunc: np.ufunc, method: str, advice: str) -> NotDifferentiableError:
@@ -51,6 +57,4 @@ def reduceat(ufunc: np.ufunc, *args: Any, **kwargs: Any) -> Any:
     raise _refuse(ufunc, "reduceat", "use np.sum over slices or np.cumsum differences.")
 
 
-UFUNC_METHODS.update(
-    reduce=reduce, accumulate=accumulate, outer=outer, at=at, reduceat=reduceat
-)
+UFUNC_METHODS.update(reduce=reduce, accumulate=accumulate, outer=outer, at=at, reduceat=reduceat)

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from descend.autodiff.core import zero_vjp
-from descend.autodiff.tape import keep_zero_cotangent
 from descend.autodiff.registry import constant_functions, defvjp, existing
+from descend.autodiff.tape import keep_zero_cotangent
+from descend.autodiff.tracer import Tracer
 
 LN2 = np.log(2.0)
 LN10 = np.log(10.0)
@@ -50,6 +51,8 @@ def _to_winner(g: Any, x: Any, y: Any, x_wins: Any) -> Any:
 # --- arithmetic -------------------------------------------------------------------------------
 _binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
 _binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+
+
 def _times(g: Any, factor: Any) -> Any:
     """``g * factor``; a zero in ``g`` stays zero even where ``factor`` is infinite.
 
@@ -80,6 +83,14 @@ _unary(np.cbrt, lambda g, ans, x: g / (3 * ans * ans), zero_safe=True)
 
 
 def _power_base(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    # Where a constant exponent is 0 the derivative is exactly 0; writing it as 0 * x**-1
+    # would make the third derivative of x**2 at x == 0 NaN (0 * inf), so use x**0 there.
+    if type(y) in (int, float):  # the common x ** 2: no array work to find out
+        zero: Any = y == 0
+    else:
+        zero = type(y) is not Tracer and np.any(y == 0)
+    if zero:
+        return g * (y * np.power(x, np.where(y == 0, 1, y) - 1))
     return g * y * np.power(x, y - 1)
 
 
@@ -114,16 +125,33 @@ _unary(np.log, lambda g, ans, x: g / x, zero_safe=True)
 _unary(np.log2, lambda g, ans, x: g / (x * LN2), zero_safe=True)
 _unary(np.log10, lambda g, ans, x: g / (x * LN10), zero_safe=True)
 _unary(np.log1p, lambda g, ans, x: g / (1 + x), zero_safe=True)
-# exp(x - ans) is the softmax weight of x: at most 1, so finite for any input.
+
+
+# The weight of x is the softmax weight exp(x - ans): at most 1, so finite for any input. Its
+# own derivative, 1 - exp(x - ans), cancels to 0 in the tails, so under an outer trace (when the
+# rule is itself differentiated) it is written exp(-logaddexp(0, y - x)), whose derivative by
+# this same rule is exact there. The plain form keeps first order at one exp.
+def _logistic_weight(a: Any, b: Any, ans: Any) -> Any:
+    if type(a) is Tracer or type(b) is Tracer:
+        return np.exp(-np.logaddexp(0.0, b - a))
+    return np.exp(a - ans)
+
+
+def _logistic2_weight(a: Any, b: Any, ans: Any) -> Any:
+    if type(a) is Tracer or type(b) is Tracer:
+        return np.exp2(-np.logaddexp2(0.0, b - a))
+    return np.exp2(a - ans)
+
+
 _binary(
     np.logaddexp,
-    lambda g, ans, x, y: g * np.exp(x - ans),
-    lambda g, ans, x, y: g * np.exp(y - ans),
+    lambda g, ans, x, y: g * _logistic_weight(x, y, ans),
+    lambda g, ans, x, y: g * _logistic_weight(y, x, ans),
 )
 _binary(
     np.logaddexp2,
-    lambda g, ans, x, y: g * np.exp2(x - ans),
-    lambda g, ans, x, y: g * np.exp2(y - ans),
+    lambda g, ans, x, y: g * _logistic2_weight(x, y, ans),
+    lambda g, ans, x, y: g * _logistic2_weight(y, x, ans),
 )
 
 # --- trigonometric and hyperbolic --------------------------------------------------------------
