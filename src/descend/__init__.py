@@ -8,7 +8,7 @@ Examples
 array([ -6., -12.])
 """
 
-from descend import optim
+from descend import optim, problems
 from descend.autodiff import (
     GradientCheckError,
     NotDifferentiableError,
@@ -24,11 +24,14 @@ from descend.autodiff import (
     vjp,
 )
 
+from descend.solvers import OptimizeResult, minimize
+
 __version__ = "0.1.0"
 
 __all__ = [
     "GradientCheckError",
     "NotDifferentiableError",
+    "OptimizeResult",
     "TracerConversionError",
     "TracerEscapedError",
     "__version__",
@@ -37,7 +40,9 @@ __all__ = [
     "hessian",
     "hvp",
     "jacobian",
+    "minimize",
     "optim",
+    "problems",
     "stop_gradient",
     "value_and_grad",
     "vjp",

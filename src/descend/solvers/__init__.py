@@ -8,7 +8,6 @@ from descend.solvers.line_search import (
     wolfe_line_search,
 )
 from descend.solvers.minimize import METHODS, minimize
-from descend.solvers.proximal import soft_threshold
 from descend.solvers.result import History, OptimizeResult, Status
 
 __all__ = [
@@ -21,6 +20,5 @@ __all__ = [
     "exact_line_search",
     "line_search",
     "minimize",
-    "soft_threshold",
     "wolfe_line_search",
 ]

@@ -6,6 +6,7 @@ Y. Yuan, SIAM J. Optim. 10 (1999) 177-182.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -34,25 +35,30 @@ def conjugate_gradient(
     variant: str = "pr+",
     line_search: str = "wolfe",
     c1: float = 1e-4,
-    c2: float = 0.1,
+    c2: float = 0.2,
     restart_every: int | None = None,
 ) -> dict[str, Any]:
     """Nonlinear CG ``p <- -g + beta p`` with a line search along ``p``.
 
-    The direction restarts at ``-g`` every ``restart_every`` iterations, when it is not a
-    descent direction, and (Fletcher-Reeves) when consecutive gradients are far from
-    orthogonal (Powell's test ``|g_k @ g_{k-1}| >= 0.2 ||g_k||^2``).
+    The direction restarts at ``-g`` when it is not a descent direction, for Fletcher-Reeves
+    when consecutive gradients are far from orthogonal (Powell's test
+    ``|g_k @ g_{k-1}| >= 0.2 ||g_k||^2``), and every ``restart_every`` iterations. Polak-Ribiere+
+    restarts by itself whenever its ``beta`` is clipped to 0.
 
     Options
     -------
     variant : {"pr+", "fr", "hs", "dy"}
         Formula for ``beta``; ``"pr+"`` (Polak-Ribiere clipped at 0, SciPy's choice) by default.
     line_search : {"wolfe", "armijo", "exact"}
-        Default ``"wolfe"`` with ``c2 = 0.1`` (Fletcher-Reeves needs ``c2 < 1/2``).
+        Default ``"wolfe"``.
     c1, c2 : float
-        Line-search constants (1e-4, 0.1).
+        Line-search constants (1e-4, 0.2). Fletcher-Reeves needs ``c2 < 1/2``; N&W use 0.1,
+        SciPy 0.4. On the MGH set 0.2 takes the fewest evaluations (median below SciPy's),
+        0.1 more, and 0.4 needs twice the iterations on some problems (Penalty II).
     restart_every : int, optional
-        Restart period; default ``n`` (the number of parameters).
+        Restart period. Default: ``n`` (the number of parameters) for Dai-Yuan, none for the
+        others, as SciPy's CG (on the MGH set periodic restarts cost PR+, FR and HS 10-30%
+        more evaluations, while Dai-Yuan needs them).
 
     Examples
     --------
@@ -66,7 +72,10 @@ def conjugate_gradient(
     if variant not in VARIANTS:
         raise ValueError(f"unknown CG variant {variant!r}; choose one of {list(VARIANTS)}")
     check_line_search(line_search)
-    period = x.size if restart_every is None else int(restart_every)
+    if restart_every is None:
+        period = x.size if variant == "dy" else math.inf
+    else:
+        period = int(restart_every)
     if period < 1:
         raise ValueError(f"restart_every must be a positive integer; got {restart_every!r}")
     p = -g
@@ -75,7 +84,9 @@ def conjugate_gradient(
     while True:
         d0 = float(g @ p)
         step0 = interpolated_step0(f, f_prev, d0, p)
-        search = search_line(line_search, obj.value_and_grad, x, p, f, g, step0=step0, c1=c1, c2=c2, fun=obj.fun)
+        search = search_line(
+            line_search, obj.value_and_grad, x, p, f, g, step0=step0, c1=c1, c2=c2, fun=obj.fun
+        )
         if search.step == 0 and since_restart > 0:
             p, since_restart = -g, 0
             search = search_line(

@@ -34,6 +34,8 @@ ValueAndGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]
 Project = Callable[[np.ndarray], np.ndarray]
 
 _EPS = np.finfo(np.float64).eps
+# Zoom keeps each trial within this fraction of the bracket, measured from its best end.
+_LOW_MARGIN, _HIGH_MARGIN = 1e-3, 0.9
 
 
 @dataclass
@@ -108,7 +110,7 @@ def armijo_line_search(
         decrease = d0 * a if project is None else float(g0 @ (trial - x))
         if (
             decrease < 0
-            and math.isfinite(fa)
+            and fa < f0  # no progress if the decrease is below the rounding of f0
             and fa <= f0 + c1 * decrease
             and np.all(np.isfinite(ga))
         ):
@@ -118,7 +120,7 @@ def armijo_line_search(
         a = 0.5 * a if a_next is None else min(max(a_next, 0.1 * a), 0.5 * a)
         if a * max(float(np.max(np.abs(p))), _EPS) <= _EPS * max(1.0, float(np.max(np.abs(x)))):
             return _failure(x, f0, g0, nfev, nfev, _why_small(f0, values), d0)
-    return _failure(x, f0, g0, nfev, nfev, "max_iter", d0, max_iter)
+    return _failure(x, f0, g0, nfev, nfev, _why_no_step(f0, values), d0, max_iter)
 
 
 def wolfe_line_search(
@@ -139,8 +141,9 @@ def wolfe_line_search(
     Finds ``a`` with ``f(x + a p) <= f0 + c1 a g0 @ p`` and ``|g(x + a p) @ p| <= c2 |g0 @ p|``:
     it first brackets such a step (extrapolating by cubic interpolation, within
     ``[a + 1.1 (a - a_prev), a + 4 (a - a_prev)]``), then zooms into the bracket with safeguarded
-    cubic interpolation. ``c2 = 0.9`` suits (quasi-)Newton directions, ``c2 = 0.1`` nonlinear
-    conjugate gradients. Non-finite trial values shrink the step.
+    cubic interpolation (bisecting when the bracket shrinks too slowly). ``c2 = 0.9`` suits
+    (quasi-)Newton directions, ``c2`` in ``[0.1, 0.4]`` nonlinear conjugate gradients.
+    Non-finite trial values shrink the step. At most ``max_iter`` evaluations.
 
     Examples
     --------
@@ -161,7 +164,7 @@ def wolfe_line_search(
         if not math.isfinite(fa) or not math.isfinite(da):
             a = a_prev + 0.5 * (a - a_prev)
             continue
-        if fa > f0 + c1 * a * d0 or (i > 0 and fa >= f_prev):
+        if fa > f0 + c1 * a * d0 or fa >= f0 or (i > 0 and fa >= f_prev):
             return search.zoom(a_prev, f_prev, d_prev, a, fa, da, max_iter - i - 1)
         if abs(da) <= -c2 * d0:
             return search.result(a, True, "converged")
@@ -205,10 +208,13 @@ class _WolfeSearch:
         self.nfev += 1
         self.values.append(fa)
         self.last = (xa, fa, ga)
-        da = float(ga @ self.p)
-        if math.isfinite(fa) and math.isfinite(da) and fa <= self.f0 + self.c1 * a * self.d0:
-            if self.best is None or fa < self.best[2]:
-                self.best = (a, xa, fa, ga)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf gradients give nan, handled
+            da = float(ga @ self.p)
+        # A failed search keeps a point only if it decreased f beyond rounding noise.
+        noise = 4 * _EPS * abs(self.f0)
+        sufficient = fa <= self.f0 + self.c1 * a * self.d0 and fa < self.f0 - noise
+        if math.isfinite(da) and sufficient and (self.best is None or fa < self.best[2]):
+            self.best = (a, xa, fa, ga)
         return fa, da
 
     def result(self, a: float, success: bool, status: str, message: str = "") -> LineSearchResult:
@@ -225,15 +231,20 @@ class _WolfeSearch:
         d_hi: float,
         budget: int,
     ) -> LineSearchResult:
+        widths = [math.inf, math.inf]
         for _ in range(max(budget, 0)):
             width = a_hi - a_lo
             if abs(width) <= _EPS * max(abs(a_lo), abs(a_hi)):
                 return self.give_up(_why_small(self.f0, self.values))
             a = _cubic_min(a_lo, f_lo, d_lo, a_hi, f_hi, d_hi)
-            margin = 0.1 * abs(width)
-            lo, hi = min(a_lo, a_hi) + margin, max(a_lo, a_hi) - margin
-            if a is None or not lo <= a <= hi:
-                a = a_lo + 0.5 * width
+            if a is None or abs(width) > 0.66 * widths[-2]:
+                # No model, or the bracket shrinks too slowly (as in More-Thuente): bisect.
+                t = 0.5
+            else:
+                # Trust the model near a_lo (the best point so far), not near a_hi.
+                t = min(max((a - a_lo) / width, _LOW_MARGIN), _HIGH_MARGIN)
+            widths.append(abs(width))
+            a = a_lo + t * width
             fa, da = self.evaluate(a)
             if not math.isfinite(fa) or fa > self.f0 + self.c1 * a * self.d0 or fa >= f_lo:
                 a_hi, f_hi, d_hi = a, (fa if math.isfinite(fa) else math.inf), da
@@ -248,6 +259,8 @@ class _WolfeSearch:
         return self.give_up("max_iter", budget)
 
     def give_up(self, status: str, max_iter: int = 0) -> LineSearchResult:
+        if status == "max_iter":
+            status = _why_no_step(self.f0, self.values)
         if self.best is not None:
             a, xa, fa, ga = self.best
         else:
@@ -311,9 +324,13 @@ def exact_line_search(
         return fa if math.isfinite(fa) else math.inf
 
     try:
-        found = scipy.optimize.minimize_scalar(
-            phi, bracket=(0.0, step0), method="brent", options={"xtol": xtol, "maxiter": max_iter}
-        )
+        with np.errstate(invalid="ignore", over="ignore"):  # Brent's arithmetic on inf values
+            found = scipy.optimize.minimize_scalar(
+                phi,
+                bracket=(0.0, step0),
+                method="brent",
+                options={"xtol": xtol, "maxiter": max_iter},
+            )
         a = float(found.x)
     except (_Exhausted, RuntimeError, ValueError):
         a = math.nan
@@ -404,6 +421,12 @@ def _why_small(f0: float, values: list[float]) -> str:
     return "step_too_small"
 
 
+def _why_no_step(f0: float, values: list[float]) -> str:
+    """The reason after running out of iterations: flat or non-finite values, else max_iter."""
+    reason = _why_small(f0, values)
+    return "max_iter" if reason == "step_too_small" else reason
+
+
 def _quadratic_min(a0: float, f0: float, d0: float, a1: float, f1: float) -> float | None:
     """Minimiser of the quadratic through ``(a0, f0)`` with slope ``d0`` and ``(a1, f1)``."""
     width = a1 - a0
@@ -413,9 +436,7 @@ def _quadratic_min(a0: float, f0: float, d0: float, a1: float, f1: float) -> flo
     return a0 - d0 / (2 * curvature)
 
 
-def _cubic_min(
-    a0: float, f0: float, d0: float, a1: float, f1: float, d1: float
-) -> float | None:
+def _cubic_min(a0: float, f0: float, d0: float, a1: float, f1: float, d1: float) -> float | None:
     """Minimiser of the cubic matching values and slopes at ``a0`` and ``a1`` (N&W eq. 3.59)."""
     if not (math.isfinite(f0) and math.isfinite(f1) and math.isfinite(d0) and math.isfinite(d1)):
         return None

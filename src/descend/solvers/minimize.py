@@ -47,7 +47,7 @@ def _iterations(per_parameter: int, floor: int) -> Callable[[int], int]:
 
 
 _FIRST_ORDER = _iterations(0, 10_000)
-METHODS: dict[str, _Method] = {
+_METHODS: dict[str, _Method] = {
     "gd": _Method(gradient_descent, _FIRST_ORDER),
     "momentum": _Method(momentum, _FIRST_ORDER),
     "nesterov": _Method(nesterov, _FIRST_ORDER),
@@ -62,6 +62,9 @@ METHODS: dict[str, _Method] = {
     "proximal": _Method(proximal_gradient, _FIRST_ORDER, starts_itself=True, uses_prox=True),
     "fista": _Method(fista, _FIRST_ORDER, starts_itself=True, uses_prox=True),
 }
+
+#: The method names `minimize` accepts (besides descend.optim optimizers).
+METHODS: tuple[str, ...] = tuple(_METHODS)
 
 _ALIASES = {
     "gradientdescent": "gd",
@@ -189,14 +192,16 @@ def minimize(
 
 def _resolve_method(method: Any, bounds: Any) -> tuple[str, _Method]:
     if is_optimizer(method):
-        return type(method).__name__, _Method(partial(run_optimizer, optimizer=method), _FIRST_ORDER)
+        return type(method).__name__, _Method(
+            partial(run_optimizer, optimizer=method), _FIRST_ORDER
+        )
     if not isinstance(method, str):
         raise TypeError(
             f"method must be a method name or a descend.optim optimizer; got {method!r}"
         )
     key = method.lower().replace("-", "").replace("_", "").replace(" ", "")
-    key = {k.replace("-", ""): k for k in METHODS}.get(key, _ALIASES.get(key, key))
-    if key not in METHODS:
+    key = {k.replace("-", ""): k for k in _METHODS}.get(key, _ALIASES.get(key, key))
+    if key not in _METHODS:
         raise ValueError(
             f"unknown method {method!r}; choose one of {sorted(METHODS)} or pass a "
             "descend.optim optimizer"
@@ -206,10 +211,9 @@ def _resolve_method(method: Any, bounds: Any) -> tuple[str, _Method]:
             key = "lbfgsb"
         elif key != "lbfgsb":
             raise ValueError(
-                f"bounds are supported by 'lbfgs'/'lbfgsb' only; method {method!r} is "
-                "unconstrained"
+                f"bounds are supported by 'lbfgs'/'lbfgsb' only; method {method!r} is unconstrained"
             )
-    return key, METHODS[key]
+    return key, _METHODS[key]
 
 
 def _check_prox(name: str, spec: _Method, prox: Any) -> None:

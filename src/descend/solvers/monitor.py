@@ -71,7 +71,7 @@ class Monitor:
         self.g: np.ndarray | None = None
         #: Set by fixed-step methods: enables the divergence test and the lr advice.
         self.fixed_lr: float | None = None
-        self._lipschitz = 0.0
+        self._lipschitz = self._lipschitz_before = 0.0
         self._f0 = self._f_best = math.nan
         self._fun: list[float] = []
         self._gnorm: list[float] = []
@@ -109,6 +109,7 @@ class Monitor:
         step = float(np.sqrt(dx @ dx))
         f_prev = self.f
         if self.fixed_lr is not None and self.g is not None and g is not None and step > 0:
+            self._lipschitz_before = self._lipschitz
             dg = g - self.g
             self._lipschitz = max(self._lipschitz, float(np.sqrt(dg @ dg)) / step)
         self._record(x, f, g, gnorm, step)
@@ -116,7 +117,7 @@ class Monitor:
         if self.fixed_lr is not None and f - self._f_best > _GROWTH_LIMIT * max(
             1.0, abs(self._f_best), abs(self._f0 - self._f_best)
         ):
-            return self._stop(Status.DIVERGED, self._divergence_message(f, self.nit))
+            return self._stop(Status.DIVERGED, self._divergence_message(f, self.nit, finite=True))
         if self.callback is not None and self._ask_callback():
             return True
         if gnorm <= c.gtol:
@@ -136,7 +137,9 @@ class Monitor:
         """Stop on the iteration, evaluation or time limit (also usable mid-iteration)."""
         c = self.criteria
         if self.nit >= c.max_iter:
-            return self._stop(Status.MAX_ITER, f"maximum number of iterations ({c.max_iter}) reached")
+            return self._stop(
+                Status.MAX_ITER, f"maximum number of iterations ({c.max_iter}) reached"
+            )
         if c.max_fev is not None and self.objective.nfev >= c.max_fev:
             return self._stop(
                 Status.MAX_FEV,
@@ -158,7 +161,9 @@ class Monitor:
     def search_failed(self, search: LineSearchResult) -> bool:
         """Stop because a line search found no acceptable step."""
         status = Status.NON_FINITE if search.status == "non_finite" else Status.LINE_SEARCH_FAILED
-        return self._stop(status, f"line search failed at iteration {self.nit + 1}: {search.message}")
+        return self._stop(
+            status, f"line search failed at iteration {self.nit + 1}: {search.message}"
+        )
 
     def history(self) -> History:
         return History(
@@ -194,9 +199,9 @@ class Monitor:
     def _ask_callback(self) -> bool:
         obj = self.objective
         state = OptimizeResult(
-            x=obj.to_tree(self.x),
+            x=obj.to_result(self.x),
             fun=self.f,
-            jac=None if self.g is None else obj.to_tree(self.g),
+            jac=None if self.g is None else obj.to_result(self.g),
             nit=self.nit,
             nfev=obj.nfev,
         )
@@ -210,7 +215,9 @@ class Monitor:
 
     def _non_finite(self, f: float) -> bool:
         if self.fixed_lr is not None:
-            return self._stop(Status.DIVERGED, self._divergence_message(f, self.nit + 1))
+            return self._stop(
+                Status.DIVERGED, self._divergence_message(f, self.nit + 1, finite=False)
+            )
         what = "objective" if not math.isfinite(f) else "gradient"
         return self._stop(
             Status.NON_FINITE,
@@ -220,13 +227,15 @@ class Monitor:
             "by zero)",
         )
 
-    def _divergence_message(self, f: float, steps: int) -> str:
+    def _divergence_message(self, f: float, steps: int, finite: bool) -> str:
         lr = self.fixed_lr
         used = "" if lr is None or math.isnan(lr) else f" (lr = {lr:.3g})"
-        advice = f"try lr <= {1.0 / self._lipschitz:.2g}" if self._lipschitz > 0 else "try a smaller lr"
+        # A finite divergent step overestimates the curvature: advise from the earlier ones.
+        lipschitz = self._lipschitz_before if finite else self._lipschitz
+        advice = f"try lr <= {1.0 / lipschitz:.2g}" if lipschitz > 0 else "try a smaller lr"
         return (
             f"step size too large: the objective grew from {self._f0:.4g} to {f:.4g} in "
-            f"{steps} steps{used}; {advice}"
+            f"{steps} step{'' if steps == 1 else 's'}{used}; {advice}"
         )
 
 

@@ -1,13 +1,14 @@
 """Newton's method with a positive-definite safeguard, and line-search Newton-CG.
 
-References: Nocedal & Wright, *Numerical Optimization* (2006), Algorithm 3.3 (Cholesky with
-added multiple of the identity) and Algorithm 7.1 (line search Newton-CG).
+References: Nocedal & Wright, *Numerical Optimization* (2006), section 3.4 (Hessian
+modification) and Algorithm 7.1 (line search Newton-CG).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,9 @@ from descend.solvers.line_search import line_search as search_line
 from descend.solvers.monitor import Monitor
 from descend.solvers.objective import Objective
 
-__all__ = ["newton", "newton_cg", "shifted_newton_direction", "truncated_cg"]
+__all__ = ["newton", "newton_cg", "modified_newton_direction", "truncated_cg"]
+
+_SQRT_EPS = float(np.sqrt(np.finfo(np.float64).eps))
 
 
 def newton(
@@ -32,11 +35,11 @@ def newton(
     c1: float = 1e-4,
     c2: float = 0.9,
 ) -> dict[str, Any]:
-    """Newton's method on the exact Hessian, shifted to be positive definite when it is not.
+    """Newton's method on the exact Hessian, modified to be positive definite when it is not.
 
-    Each step solves ``(H + tau I) p = -g`` with the smallest tried ``tau >= 0`` that makes
-    the Cholesky factorisation succeed (so ``p`` is always a descent direction), then runs a
-    line search from the full step 1.
+    Each step solves ``H p = -g`` by Cholesky when ``H`` is positive definite, else with ``H``'s
+    eigenvalues replaced by their absolute values (see `modified_newton_direction`), so ``p``
+    is always a descent direction; a line search then starts from the full step 1.
 
     Options
     -------
@@ -56,7 +59,7 @@ def newton(
     """
     check_line_search(line_search)
     while True:
-        p = shifted_newton_direction(obj.hess(x), g)
+        p = modified_newton_direction(obj.hess(x), g)
         search = search_line(line_search, obj.value_and_grad, x, p, f, g, c1=c1, c2=c2, fun=obj.fun)
         if search.step == 0:
             monitor.search_failed(search)
@@ -66,34 +69,33 @@ def newton(
             return {}
 
 
-def shifted_newton_direction(hessian: np.ndarray, g: np.ndarray, beta: float = 1e-3) -> np.ndarray:
-    """Solve ``(H + tau I) p = -g`` with ``tau`` raised until ``H + tau I`` is positive definite.
+def modified_newton_direction(hessian: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Newton direction ``-H^{-1} g``, with ``H`` made positive definite when it is not.
 
-    ``tau`` starts at 0 when the diagonal of ``H`` is positive, else at ``beta`` plus minus the
-    smallest diagonal entry, and doubles (from at least ``beta`` times the Hessian's scale)
-    until the Cholesky factorisation succeeds (Nocedal & Wright, Alg. 3.3).
+    A positive definite ``H`` is used as is (Cholesky). Otherwise its eigenvalues are
+    replaced by their absolute values, floored at ``sqrt(eps)`` times the largest
+    (N&W section 3.4, eigenvalue modification): directions of negative curvature are followed
+    downhill with a step scaled by their curvature, instead of the near-singular step that a
+    small diagonal shift would give.
 
     Examples
     --------
-    >>> shifted_newton_direction(np.diag([2.0, 4.0]), np.array([2.0, 4.0]))
+    >>> modified_newton_direction(np.diag([2.0, 4.0]), np.array([2.0, 4.0]))
     array([-1., -1.])
-    >>> p = shifted_newton_direction(np.diag([1.0, -1.0]), np.array([1.0, 1.0]))
-    >>> bool(p @ np.array([1.0, 1.0]) < 0)
-    True
+    >>> modified_newton_direction(np.diag([1.0, -2.0]), np.array([1.0, 1.0]))
+    array([-1. , -0.5])
     """
     if not np.all(np.isfinite(hessian)):
         return -g
-    diag = np.diag(hessian)
-    floor = beta * max(1.0, float(np.max(np.abs(diag))))
-    smallest = float(np.min(diag))
-    tau = 0.0 if smallest > 0 else floor - smallest
-    identity = np.eye(len(g))
-    while True:
-        try:
-            factor = scipy.linalg.cho_factor(hessian + tau * identity, check_finite=False)
-            return -scipy.linalg.cho_solve(factor, g, check_finite=False)
-        except np.linalg.LinAlgError:
-            tau = max(2.0 * tau, floor)
+    try:
+        factor = scipy.linalg.cho_factor(hessian, check_finite=False)
+        return -scipy.linalg.cho_solve(factor, g, check_finite=False)
+    except np.linalg.LinAlgError:
+        pass
+    values, vectors = np.linalg.eigh(0.5 * (hessian + hessian.T))
+    magnitude = np.abs(values)
+    floor = _SQRT_EPS * max(float(np.max(magnitude)), np.finfo(np.float64).tiny)
+    return -(vectors @ ((vectors.T @ g) / np.maximum(magnitude, floor)))
 
 
 def newton_cg(
@@ -137,8 +139,7 @@ def newton_cg(
     while True:
         gnorm = float(np.sqrt(g @ g))
         tolerance = min(0.5, math.sqrt(gnorm)) * gnorm
-        point = x
-        p = truncated_cg(lambda v, at=point: obj.hvp(at, v), g, tolerance, inner)
+        p = truncated_cg(partial(obj.hvp, x), g, tolerance, inner)
         search = search_line(line_search, obj.value_and_grad, x, p, f, g, c1=c1, c2=c2, fun=obj.fun)
         if search.step == 0 and not np.array_equal(p, -g):
             search = search_line(

@@ -27,7 +27,8 @@ class Objective:
         ``fun(x, *args) -> float`` with ``x`` shaped like ``x0``; with ``jac=True`` it returns
         ``(value, gradient)``.
     x0 : pytree of float arrays
-        Starting point; fixes the structure, shapes and result dtypes.
+        Starting point; fixes the structure, shapes and result dtypes. A list or tuple of
+        plain numbers is read as a 1-D array, as SciPy does.
     args : tuple
         Extra positional arguments for every user function.
     jac : None, True or callable
@@ -70,8 +71,11 @@ class Objective:
             if value is not None and not callable(value):
                 raise TypeError(f"{name} must be a callable or None; got {type(value).__name__}")
         self._fun, self._args, self._jac, self._hess, self._hessp = fun, args, jac, hess, hessp
+        if _is_number_sequence(x0):
+            x0 = np.asarray(x0, dtype=np.float64)  # SciPy's reading of minimize(f, [1.0, 2.0])
         leaves, self._treedef = tree_flatten(x0)
         arrays = [_float_leaf(leaf, i) for i, leaf in enumerate(leaves)]
+        self._python_floats = [isinstance(leaf, (int, float)) for leaf in leaves]
         if not arrays or sum(a.size for a in arrays) == 0:
             raise ValueError("x0 has no parameters: pass a non-empty array or pytree of arrays")
         self._shapes = [a.shape for a in arrays]
@@ -99,29 +103,31 @@ class Objective:
         return tree_unflatten(self._treedef, parts)
 
     def to_result(self, x: np.ndarray) -> Any:
-        """Like `to_tree` but with copies in the dtypes of ``x0``'s leaves."""
+        """Like `to_tree` but with copies in the dtypes of ``x0``'s leaves (Python floats stay
+        Python floats)."""
         o = self._offsets
-        parts = [
+        parts: list[Any] = [
             x[o[i] : o[i + 1]].reshape(shape).astype(dtype)
             for i, (shape, dtype) in enumerate(zip(self._shapes, self._dtypes))
         ]
+        parts = [float(p) if py else p for p, py in zip(parts, self._python_floats)]
         return parts[0] if self._single else tree_unflatten(self._treedef, parts)
 
     def flatten(self, tree: Any, what: str) -> np.ndarray:
         """Flatten a pytree shaped like ``x0`` (a gradient, an update) to a float64 vector."""
-        if self._single:
-            arr = np.asarray(tree, dtype=np.float64)
-            if arr.shape != self._shapes[0] and arr.size == self.size and arr.ndim <= 1:
-                return arr.ravel()
-            if arr.shape != self._shapes[0]:
-                raise ValueError(f"{what} has shape {arr.shape}; x0 has shape {self._shapes[0]}")
-            return arr.ravel()
         leaves, treedef = tree_flatten(tree)
+        if self._single or treedef.kind == "leaf":
+            # One array: shaped like x0, or already flat.
+            arr = np.asarray(tree, dtype=np.float64)
+            if arr.shape in (self._shapes[0], (self.size,)):
+                return arr.ravel()
+            expected = self._shapes[0] if self._single else (self.size,)
+            raise ValueError(f"{what} has shape {arr.shape}; expected {expected}")
         if treedef != self._treedef:
-            flat = np.asarray(tree, dtype=np.float64) if treedef.kind == "leaf" else None
-            if flat is not None and flat.shape == (self.size,):
-                return flat
-            raise ValueError(f"{what} does not have the structure of x0 ({self._treedef})")
+            raise ValueError(
+                f"{what} does not have the structure of x0 (the same containers and keys, "
+                f"{len(self._shapes)} arrays)"
+            )
         parts = []
         for i, (leaf, shape) in enumerate(zip(leaves, self._shapes)):
             arr = np.asarray(leaf, dtype=np.float64)
@@ -144,7 +150,11 @@ class Objective:
         if self._jac is True:
             value, gradient = self._fun(self.to_tree(x), *self._args)
         elif self._jac is None:
-            value, gradient = self._engine_fn("value_and_grad")(x)
+            try:
+                value, gradient = self._engine_fn("value_and_grad")(x)
+            except TypeError:
+                self.fun(x)  # raises the clearer error if fun does not return a scalar
+                raise
             return _scalar(value), _as_flat(gradient)
         else:
             tree = self.to_tree(x)
@@ -188,6 +198,15 @@ class Objective:
 
             fn = self._engine[name] = getattr(autodiff, name)(self._scalar_fun)
         return fn
+
+
+def _is_number_sequence(x0: Any) -> bool:
+    return (
+        isinstance(x0, (list, tuple))
+        and not hasattr(x0, "_fields")
+        and len(x0) > 0
+        and all(isinstance(v, (int, float, np.integer, np.floating)) for v in x0)
+    )
 
 
 def _float_leaf(leaf: Any, index: int) -> np.ndarray:

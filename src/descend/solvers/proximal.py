@@ -18,29 +18,20 @@ from typing import Any
 
 import numpy as np
 
+from descend.optim import soft_threshold
 from descend.solvers.checks import positive
 from descend.solvers.first_order import estimate_lr
 from descend.solvers.monitor import Monitor
 from descend.solvers.objective import Objective
 from descend.solvers.result import Status
 
-__all__ = ["fista", "nesterov", "proximal_gradient", "soft_threshold"]
+__all__ = ["fista", "nesterov", "proximal_gradient"]
 
 _RESTARTS = (None, "gradient", "function")
-_MIN_STEP = 1e-30
+# Backtracking gives up once t has shrunk by this factor: the gradient must be wrong.
+_MIN_STEP_RATIO = 1e-12
 
 FlatProx = Callable[[np.ndarray, float], np.ndarray]
-
-
-def soft_threshold(x: np.ndarray, threshold: float) -> np.ndarray:
-    """The proximal operator of ``threshold * ||x||_1``: shrink each entry towards 0.
-
-    Examples
-    --------
-    >>> soft_threshold(np.array([-3.0, 0.5, 2.0]), 1.0)
-    array([-2.,  0.,  1.])
-    """
-    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
 
 
 def proximal_gradient(
@@ -147,7 +138,16 @@ def nesterov(
     (True, True)
     """
     return _run(
-        obj, monitor, x, f, g, lr=lr, l1=None, prox=None, accelerated=True, restart=restart,
+        obj,
+        monitor,
+        x,
+        f,
+        g,
+        lr=lr,
+        l1=None,
+        prox=None,
+        accelerated=True,
+        restart=restart,
         started=True,
     )
 
@@ -171,6 +171,7 @@ def _run(
     prox_flat, penalty = _nonsmooth_term(obj, l1, prox)
     step = positive(lr, "lr") if lr is not None else estimate_lr(obj, x, g)
     backtrack = lr is None
+    min_step = _MIN_STEP_RATIO * step
     if not backtrack:
         monitor.fixed_lr = step
     big_f = f + penalty(x)
@@ -194,7 +195,7 @@ def _run(
             if not backtrack or fz - fy <= float(gy @ d) + quadratic + slack:
                 break
             step *= 0.5
-            if step < _MIN_STEP:
+            if step < min_step:
                 monitor.fail(
                     Status.LINE_SEARCH_FAILED,
                     "backtracking found no step with sufficient decrease; the gradient may be "
