@@ -32,12 +32,17 @@ def keep_zero_cotangent(c: Any, g: Any) -> Any:
     ``np.where(x > 0, f(x), h(x))`` evaluates both branches; the branch not taken gets a zero
     cotangent but may hold an overflow (``exp(1000) == inf``), and ``0 * inf`` is NaN. The
     derivative contribution of a zero cotangent is zero whatever the local derivative is, so
-    we restore that here. Only checked when the contribution is not finite, so the common
-    case pays one ``isfinite`` pass.
+    we restore that here. Only needed where the contribution is not finite.
     """
     if np.isfinite(c if type(c) is np.ndarray else unbox_all(c)).all():
         return c
     return np.where(unbox_all(g) == 0, 0.0, c)
+
+
+# Small plain cotangents of zero-safe rules are checked once, together, at the end of a pass:
+# for a 10-element array the isfinite check costs more than the product it guards.
+_DEFER_MAX_SIZE = 4096
+_DEFERRABLE = (np.ndarray, np.float64, np.float32)
 
 
 def backward(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
@@ -45,7 +50,19 @@ def backward(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
 
     ``seeds`` maps node index to the output cotangent. Entries after the last seed cannot
     influence it and are never visited; nodes no cotangent reaches stay ``None``.
+
+    The zero-safety checks of small plain arrays are deferred to one check at the end; in the
+    rare case one of them was not finite the pass is walked again with every check made as
+    it goes, so the result is always that of the eager checks.
     """
+    pending: list[Any] = []
+    grads = _walk(trace, seeds, pending)
+    if pending and not np.isfinite(np.concatenate(pending, axis=None)).all():
+        grads = _walk(trace, seeds, None)
+    return grads
+
+
+def _walk(trace: Trace, seeds: dict[int, Any], pending: list[Any] | None) -> list[Any]:
     tape = trace.tape
     grads: list[Any] = [None] * len(tape)
     for idx, ct in seeds.items():
@@ -69,7 +86,10 @@ def backward(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
             if c is None:
                 continue
             if rule.zero_safe:
-                c = keep_zero_cotangent(c, g)
+                if pending is not None and type(c) in _DEFERRABLE and c.size <= _DEFER_MAX_SIZE:
+                    pending.append(c)
+                else:
+                    c = keep_zero_cotangent(c, g)
             if rule.broadcasts:
                 shape = args[argnum].shape
                 if c.shape != shape:

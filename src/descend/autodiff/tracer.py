@@ -32,28 +32,52 @@ def bind(rule: Rule, args: Sequence[Any], kwargs: dict | None = None) -> Any:
     """Apply ``rule.fun`` to ``args``, recording it on the highest trace among them.
 
     Only positional arguments are looked at: handlers move array-valued keywords into
-    position before calling this. This is the hot path of every traced operation.
+    position before calling this. This is the hot path of every traced operation, so the
+    unary and binary cases are spelled out.
     """
-    trace = None
-    for a in args:
+    n = len(args)
+    vals: Sequence[Any]
+    parents: Sequence[tuple[int, int]]
+    if n == 1:
+        a = args[0]
+        if type(a) is not Tracer:
+            return rule.fun(a, **kwargs) if kwargs else rule.fun(a)
+        trace = a._trace
+        vals, parents = (a._value,), ((0, a._idx),)
+    elif n == 2:
+        a, b = args
         if type(a) is Tracer:
-            t = a._trace
-            if trace is None or t.level > trace.level:
-                trace = t
-    if trace is None:
-        return rule.fun(*args, **kwargs) if kwargs else rule.fun(*args)
-    if not trace.active:
-        raise TracerEscapedError(rule.name)
-    if len(args) == 1:  # the common unary case, without the general loop
-        vals = [args[0]._value]
-        parents = [(0, args[0]._idx)]
+            trace = a._trace
+            if type(b) is not Tracer:
+                vals, parents = (a._value, b), ((0, a._idx),)
+            elif b._trace is trace:
+                vals, parents = (a._value, b._value), ((0, a._idx), (1, b._idx))
+            elif b._trace.level > trace.level:
+                trace = b._trace
+                vals, parents = (a, b._value), ((1, b._idx),)
+            else:
+                vals, parents = (a._value, b), ((0, a._idx),)
+        elif type(b) is Tracer:
+            trace = b._trace
+            vals, parents = (a, b._value), ((1, b._idx),)
+        else:
+            return rule.fun(a, b, **kwargs) if kwargs else rule.fun(a, b)
     else:
+        top = None
+        for a in args:
+            if type(a) is Tracer and (top is None or a._trace.level > top.level):
+                top = a._trace
+        if top is None:
+            return rule.fun(*args, **kwargs) if kwargs else rule.fun(*args)
+        trace = top
         vals = list(args)
         parents = []
         for i, a in enumerate(args):
             if type(a) is Tracer and a._trace is trace:
                 vals[i] = a._value
                 parents.append((i, a._idx))
+    if not trace.active:
+        raise TracerEscapedError(rule.name)
     ans = rule.fun(*vals, **kwargs) if kwargs else rule.fun(*vals)
     tape = trace.tape
     tape.append((rule, parents, vals, kwargs, ans))
@@ -99,10 +123,6 @@ def unbox_all(x: Any) -> Any:
     if type(x) is dict:
         return {k: unbox_all(v) for k, v in x.items()}
     return x
-
-
-def _ufunc(ufunc: np.ufunc) -> Rule:
-    return UFUNC_RULES[ufunc]
 
 
 def _constant(fun: Any, *args: Any, **kwargs: Any) -> Any:
@@ -273,40 +293,43 @@ class Tracer:
 
     # --- arithmetic ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Any:
-        return bind(_ufunc(np.add), (self, other))
+        return bind(UFUNC_RULES[np.add], (self, other))
 
     def __radd__(self, other: Any) -> Any:
-        return bind(_ufunc(np.add), (other, self))
+        return bind(UFUNC_RULES[np.add], (other, self))
 
     def __sub__(self, other: Any) -> Any:
-        return bind(_ufunc(np.subtract), (self, other))
+        return bind(UFUNC_RULES[np.subtract], (self, other))
 
     def __rsub__(self, other: Any) -> Any:
-        return bind(_ufunc(np.subtract), (other, self))
+        return bind(UFUNC_RULES[np.subtract], (other, self))
 
     def __mul__(self, other: Any) -> Any:
-        return bind(_ufunc(np.multiply), (self, other))
+        return bind(UFUNC_RULES[np.multiply], (self, other))
 
     def __rmul__(self, other: Any) -> Any:
-        return bind(_ufunc(np.multiply), (other, self))
+        return bind(UFUNC_RULES[np.multiply], (other, self))
 
     def __truediv__(self, other: Any) -> Any:
-        return bind(_ufunc(np.true_divide), (self, other))
+        return bind(UFUNC_RULES[np.true_divide], (self, other))
 
     def __rtruediv__(self, other: Any) -> Any:
-        return bind(_ufunc(np.true_divide), (other, self))
+        return bind(UFUNC_RULES[np.true_divide], (other, self))
 
     def __pow__(self, other: Any) -> Any:
-        return bind(_ufunc(np.power), (self, other))
+        # x ** 2 is the commonest power; its square rule needs no log, power or zero check.
+        if type(other) is int and other == 2:
+            return bind(UFUNC_RULES[np.square], (self,))
+        return bind(UFUNC_RULES[np.power], (self, other))
 
     def __rpow__(self, other: Any) -> Any:
-        return bind(_ufunc(np.power), (other, self))
+        return bind(UFUNC_RULES[np.power], (other, self))
 
     def __mod__(self, other: Any) -> Any:
-        return bind(_ufunc(np.remainder), (self, other))
+        return bind(UFUNC_RULES[np.remainder], (self, other))
 
     def __rmod__(self, other: Any) -> Any:
-        return bind(_ufunc(np.remainder), (other, self))
+        return bind(UFUNC_RULES[np.remainder], (other, self))
 
     def __floordiv__(self, other: Any) -> Any:
         return _constant(np.floor_divide, self, other)
@@ -327,13 +350,13 @@ class Tracer:
         return FUNCTION_HANDLERS[np.matmul](other, self)
 
     def __neg__(self) -> Any:
-        return bind(_ufunc(np.negative), (self,))
+        return bind(UFUNC_RULES[np.negative], (self,))
 
     def __pos__(self) -> Any:
-        return bind(_ufunc(np.positive), (self,))
+        return bind(UFUNC_RULES[np.positive], (self,))
 
     def __abs__(self) -> Any:
-        return bind(_ufunc(np.absolute), (self,))
+        return bind(UFUNC_RULES[np.absolute], (self,))
 
     # Comparisons give plain boolean arrays: they carry no gradient.
     def __lt__(self, other: Any) -> Any:
@@ -440,7 +463,7 @@ class Tracer:
         return FUNCTION_HANDLERS[np.copy](self)
 
     def conj(self) -> Any:
-        return bind(_ufunc(np.conjugate), (self,))
+        return bind(UFUNC_RULES[np.conjugate], (self,))
 
     conjugate = conj
 

@@ -8,14 +8,12 @@ trace they are themselves differentiated.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from descend.autodiff.core import zero_vjp
 from descend.autodiff.registry import constant_functions, defvjp, existing
-from descend.autodiff.tape import keep_zero_cotangent
 from descend.autodiff.tracer import Tracer
 
 LN2 = np.log(2.0)
@@ -53,18 +51,7 @@ _binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
 _binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
 
 
-def _times(g: Any, factor: Any) -> Any:
-    """``g * factor``; a zero in ``g`` stays zero even where ``factor`` is infinite.
-
-    A finite Python scalar factor (``x * 2.0``) needs no check, which keeps the most common
-    product cheap.
-    """
-    if type(factor) in (float, int) and math.isfinite(factor):
-        return g * factor
-    return keep_zero_cotangent(g * factor, g)
-
-
-_binary(np.multiply, lambda g, ans, x, y: _times(g, y), lambda g, ans, x, y: _times(g, x))
+_binary(np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x, zero_safe=True)
 _binary(
     np.true_divide,
     lambda g, ans, x, y: g / y,
