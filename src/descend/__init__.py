@@ -8,7 +8,7 @@ Examples
 array([ -6., -12.])
 """
 
-from descend import optim, problems
+from descend import inspect, losses, models, optim, problems, training
 from descend.autodiff import (
     GradientCheckError,
     NotDifferentiableError,
@@ -24,7 +24,9 @@ from descend.autodiff import (
     vjp,
 )
 
+from descend.checkpoint import load
 from descend.solvers import OptimizeResult, minimize
+from descend.training import train
 
 __version__ = "0.1.0"
 
@@ -39,11 +41,17 @@ __all__ = [
     "grad",
     "hessian",
     "hvp",
+    "inspect",
     "jacobian",
+    "load",
+    "losses",
     "minimize",
+    "models",
     "optim",
     "problems",
     "stop_gradient",
+    "train",
+    "training",
     "value_and_grad",
     "vjp",
 ]

@@ -41,16 +41,20 @@ def _window_if_2d(dim: int, low: float, high: float) -> Window | None:
 def rosenbrock(dim: int = 2) -> Problem:
     """Rosenbrock's banana valley, chained over ``dim`` variables.
 
-    ``f(x) = sum_i 100 (x[i+1] - x[i]**2)**2 + (1 - x[i])**2``, minimum 0 at ``(1, ..., 1)``,
-    started at ``(-1.2, 1, -1.2, 1, ...)``. For 4 <= dim <= 7 there is also a local minimum
-    near ``(-1, 1, ..., 1)``. Same function as :func:`scipy.optimize.rosen`.
+    ``f(x) = sum_i 100 (x[i+1] - x[i]**2)**2 + (1 - x[i])**2``, minimum 0 at ``(1, ..., 1)``.
+    Same function as :func:`scipy.optimize.rosen`. For dim >= 4 there is also a local
+    minimum near ``(-1, 1, ..., 1)``.
+
+    The start is Rosenbrock's ``(-1.2, 1)`` for dim = 2 and, as in Nash (1984) and CUTEst's
+    GENROSE, ``x_i = i / (dim + 1)`` otherwise: repeating ``(-1.2, 1)`` instead sends
+    BFGS to the local minimum (f = 3.98658) for some sizes (e.g. 7 to 10).
 
     Examples
     --------
     >>> from descend import problems
     >>> p = problems.rosenbrock(dim=3)
     >>> p.x0.tolist(), round(float(p(p.x0)), 10), float(p(p.x_min))
-    ([-1.2, 1.0, -1.2], 508.2, 0.0)
+    ([0.25, 0.5, 0.75], 44.953125, 0.0)
     """
     dim = validated_dim("rosenbrock", dim, minimum=2)
 
@@ -60,12 +64,12 @@ def rosenbrock(dim: int = 2) -> Problem:
     return Problem(
         name="rosenbrock",
         fun=fun,
-        x0=np.where(np.arange(dim) % 2 == 0, -1.2, 1.0),
+        x0=np.array([-1.2, 1.0]) if dim == 2 else np.arange(1.0, dim + 1.0) / (dim + 1.0),
         f_min=0.0,
         x_min=np.ones(dim),
         window=((-2.0, 2.0), (-1.0, 3.0)) if dim == 2 else None,
         tags=frozenset({"smooth", "scalable"}),
-        reference="Rosenbrock (1960), Comput. J. 3(3); chained form as in scipy.optimize.rosen",
+        reference="Rosenbrock (1960), Comput. J. 3(3); Nash (1984), SIAM J. Numer. Anal. 21",
     )
 
 

@@ -100,9 +100,9 @@ def extended_powell_singular(dim: int = 4) -> Problem:
         a, b, c, d = x[0::4], x[1::4], x[2::4], x[3::4]
         return (
             a + 10.0 * b,
-            np.sqrt(5.0) * (c - d),
+            5.0**0.5 * (c - d),
             (b - 2.0 * c) ** 2,
-            np.sqrt(10.0) * (a - d) ** 2,
+            10.0**0.5 * (a - d) ** 2,
         )
 
     return Problem(
@@ -130,7 +130,7 @@ def penalty_1(dim: int = 4) -> Problem:
     ('7.08765e-05', [1.0, 2.0, 3.0])
     """
     dim, f_min = _tabulated_minimum("penalty_1", dim, _PENALTY_1_MIN)
-    root_a = np.sqrt(1e-5)
+    root_a = 1e-5**0.5
 
     def residuals(x: Any) -> tuple[Any, ...]:
         return (root_a * (x - 1.0), np.sum(x**2) - 0.25)
@@ -160,7 +160,7 @@ def penalty_2(dim: int = 4) -> Problem:
     '9.37629e-06'
     """
     dim, f_min = _tabulated_minimum("penalty_2", dim, _PENALTY_2_MIN)
-    root_a = np.sqrt(1e-5)
+    root_a = 1e-5**0.5
     i = np.arange(2.0, dim + 1.0)
     y = np.exp(i / 10.0) + np.exp((i - 1.0) / 10.0)
     weights = np.arange(dim, 0.0, -1.0)

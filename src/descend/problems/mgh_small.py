@@ -167,9 +167,9 @@ def powell_singular() -> Problem:
     def residuals(x: Any) -> tuple[Any, ...]:
         return (
             x[0] + 10.0 * x[1],
-            np.sqrt(5.0) * (x[2] - x[3]),
+            5.0**0.5 * (x[2] - x[3]),
             (x[1] - 2.0 * x[2]) ** 2,
-            np.sqrt(10.0) * (x[0] - x[3]) ** 2,
+            10.0**0.5 * (x[0] - x[3]) ** 2,
         )
 
     return Problem(
@@ -198,10 +198,10 @@ def wood() -> Problem:
         return (
             10.0 * (x[1] - x[0] ** 2),
             1.0 - x[0],
-            np.sqrt(90.0) * (x[3] - x[2] ** 2),
+            90.0**0.5 * (x[3] - x[2] ** 2),
             1.0 - x[2],
-            np.sqrt(10.0) * (x[1] + x[3] - 2.0),
-            (x[1] - x[3]) / np.sqrt(10.0),
+            10.0**0.5 * (x[1] + x[3] - 2.0),
+            (x[1] - x[3]) / 10.0**0.5,
         )
 
     return Problem(
