@@ -23,7 +23,6 @@ from descend.autodiff import (
     value_and_grad,
     vjp,
 )
-
 from descend.checkpoint import load
 from descend.solvers import OptimizeResult, minimize
 from descend.training import train
