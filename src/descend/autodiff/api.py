@@ -7,7 +7,6 @@ calls ``grad``.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 from collections.abc import Callable, Sequence
@@ -26,22 +25,24 @@ __all__ = ["grad", "hessian", "hvp", "jacobian", "stop_gradient", "value_and_gra
 ArgNums = int | Sequence[int]
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Any:
+class _collector_paused:
     """Pause CPython's cyclic garbage collector while a tape is built and walked.
 
     A tape makes a few small objects per operation and no reference cycles, so reference
     counting frees all of it; the cyclic collector would only rescan the growing tape (about a
     tenth of the time of a small gradient). It resumes when the outermost call returns.
     """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+
+    __slots__ = ("paused",)
+
+    def __enter__(self) -> None:
+        self.paused = gc.isenabled()
+        if self.paused:
+            gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.paused:
+            gc.enable()
 
 
 class _Traced:

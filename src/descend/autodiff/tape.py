@@ -75,14 +75,20 @@ def _walk(trace: Trace, seeds: dict[int, Any], pending: list[Any] | None) -> lis
         if rule is None:
             continue
         grads[idx] = None  # an interior cotangent is needed once: free it early
+        vjps = rule.vjps
         for argnum, pidx in parents:
-            if rule.argnum_vjp is None:
-                vjp = rule.vjps[argnum] if argnum < len(rule.vjps) else None
+            if vjps:
+                try:
+                    vjp = vjps[argnum]
+                except IndexError:
+                    vjp = None
                 if vjp is None:
                     raise rule.not_differentiable(argnum)
                 c = vjp(g, ans, *args, **kwargs) if kwargs else vjp(g, ans, *args)
-            else:
+            elif rule.argnum_vjp is not None:
                 c = rule.argnum_vjp(argnum, g, ans, *args, **(kwargs or {}))
+            else:
+                raise rule.not_differentiable(argnum)
             if c is None:
                 continue
             if rule.zero_safe:
