@@ -8,7 +8,7 @@ Examples
 array([ -6., -12.])
 """
 
-from descend import inspect, losses, models, optim, problems, training
+from descend import experiments, inspect, losses, models, optim, problems, training
 from descend.autodiff import (
     GradientCheckError,
     NotDifferentiableError,
@@ -24,6 +24,7 @@ from descend.autodiff import (
     vjp,
 )
 from descend.checkpoint import load
+from descend.experiments import compare, lr_find, sweep
 from descend.solvers import OptimizeResult, minimize
 from descend.training import train
 
@@ -37,6 +38,8 @@ __all__ = [
     "TracerEscapedError",
     "__version__",
     "check_grad",
+    "compare",
+    "experiments",
     "grad",
     "hessian",
     "hvp",
@@ -44,11 +47,13 @@ __all__ = [
     "jacobian",
     "load",
     "losses",
+    "lr_find",
     "minimize",
     "models",
     "optim",
     "problems",
     "stop_gradient",
+    "sweep",
     "train",
     "training",
     "value_and_grad",
