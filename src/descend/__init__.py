@@ -8,7 +8,7 @@ Examples
 array([ -6., -12.])
 """
 
-from descend import experiments, inspect, losses, models, optim, problems, training
+from descend import experiments, inspect, losses, models, optim, plot, problems, training
 from descend.autodiff import (
     GradientCheckError,
     NotDifferentiableError,
@@ -25,6 +25,7 @@ from descend.autodiff import (
 )
 from descend.checkpoint import load
 from descend.experiments import compare, lr_find, sweep
+from descend.report import report
 from descend.solvers import OptimizeResult, minimize
 from descend.training import train
 
@@ -51,7 +52,9 @@ __all__ = [
     "minimize",
     "models",
     "optim",
+    "plot",
     "problems",
+    "report",
     "stop_gradient",
     "sweep",
     "train",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 import numpy as np
+
+from descend.atomic import atomic_file
 
 __all__ = ["save_state", "load_state"]
 
@@ -84,15 +85,8 @@ def save_state(path: str | os.PathLike[str], state: Any) -> None:
     arrays: dict[str, np.ndarray] = {}
     structure = json.dumps(_encode(state, arrays))
     arrays[_STRUCTURE_KEY] = np.array(structure)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npz.tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, allow_pickle=False, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_file(path) as f:
+        np.savez(f, allow_pickle=False, **arrays)
 
 
 def load_state(path: str | os.PathLike[str]) -> Any:
