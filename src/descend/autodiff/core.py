@@ -37,7 +37,8 @@ class Rule:
     With ``broadcasts`` the engine sums each cotangent back to its argument's shape, so
     elementwise rules can be written as if no broadcasting happened. ``zero_safe`` marks
     rules whose local derivative can be infinite: a zero cotangent then stays exactly zero
-    (see `descend.autodiff.tape.keep_zero_cotangent`).
+    (see `descend.autodiff.tape.keep_zero_cotangent`);
+    it may be a predicate ``zero_safe(argnum, args)`` when only some calls need that.
     """
 
     __slots__ = ("argnum_vjp", "broadcasts", "fun", "name", "vjps", "zero_safe")
@@ -50,7 +51,7 @@ class Rule:
         name: str,
         argnum_vjp: Callable[..., Any] | None = None,
         broadcasts: bool = False,
-        zero_safe: bool = False,
+        zero_safe: bool | Callable[..., bool] = False,
     ) -> None:
         self.fun = fun
         self.vjps = tuple(vjps)

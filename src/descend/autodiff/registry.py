@@ -60,7 +60,7 @@ def defvjp(
     fun: Callable[..., Any],
     *vjps: Vjp | None,
     broadcasts: bool = False,
-    zero_safe: bool = False,
+    zero_safe: bool | Callable[..., bool] = False,
     name: str | None = None,
 ) -> Rule:
     """Make the `Rule` for ``fun`` with one vjp per positional argument.

@@ -91,7 +91,8 @@ def _walk(trace: Trace, seeds: dict[int, Any], pending: list[Any] | None) -> lis
                 raise rule.not_differentiable(argnum)
             if c is None:
                 continue
-            if rule.zero_safe:
+            zero_safe = rule.zero_safe
+            if zero_safe and (zero_safe is True or zero_safe(argnum, args)):
                 if pending is not None and type(c) in _DEFERRABLE and c.size <= _DEFER_MAX_SIZE:
                     pending.append(c)
                 else:

@@ -8,6 +8,7 @@ trace they are themselves differentiated.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ def _unary(ufunc: np.ufunc, vjp: Any, zero_safe: bool = False) -> None:
     defvjp(ufunc, vjp, zero_safe=zero_safe)
 
 
-def _binary(ufunc: np.ufunc, vjp_x: Any, vjp_y: Any, zero_safe: bool = False) -> None:
+def _binary(ufunc: np.ufunc, vjp_x: Any, vjp_y: Any, zero_safe: Any = False) -> None:
     defvjp(ufunc, vjp_x, vjp_y, broadcasts=True, zero_safe=zero_safe)
 
 
@@ -51,7 +52,18 @@ _binary(np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
 _binary(np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
 
 
-_binary(np.multiply, lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x, zero_safe=True)
+def _other_factor_may_be_infinite(argnum: int, args: Any) -> bool:
+    """A finite Python scalar factor (``x * 0.5``) cannot turn a zero cotangent into NaN."""
+    other = args[1 - argnum]
+    return not (type(other) in (float, int) and math.isfinite(other))
+
+
+_binary(
+    np.multiply,
+    lambda g, ans, x, y: g * y,
+    lambda g, ans, x, y: g * x,
+    zero_safe=_other_factor_may_be_infinite,
+)
 _binary(
     np.true_divide,
     lambda g, ans, x, y: g / y,
