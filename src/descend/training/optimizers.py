@@ -6,25 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from descend import optim
+from descend.optim import optimizers as named_optimizers
 from descend.solvers import METHODS
 from descend.solvers.optimizer_loop import is_optimizer
 
 __all__ = ["STOCHASTIC", "FULL_BATCH", "ResolvedOptimizer", "resolve_optimizer"]
 
 #: `descend.optim` factories usable by name: they run mini-batch by mini-batch.
-STOCHASTIC: tuple[str, ...] = (
-    "sgd",
-    "adagrad",
-    "rmsprop",
-    "adadelta",
-    "adam",
-    "adamw",
-    "adamax",
-    "nadam",
-    "radam",
-    "rprop",
-    "lion",
-)
+STOCHASTIC: tuple[str, ...] = tuple(named_optimizers.__all__)
 #: `descend.minimize` methods: deterministic, full-batch, one iteration per "epoch".
 FULL_BATCH: tuple[str, ...] = METHODS
 
