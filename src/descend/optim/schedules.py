@@ -11,6 +11,10 @@ import bisect
 import math
 from collections.abc import Callable, Sequence
 
+# reduce_on_plateau reads the loss rather than the step, so it is a transformation (it lives
+# in descend.optim.plateau); it is listed here too, beside the schedules it replaces.
+from descend.optim.plateau import reduce_on_plateau
+
 __all__ = [
     "Schedule",
     "constant",
@@ -24,6 +28,7 @@ __all__ = [
     "linear_warmup",
     "join",
     "one_cycle",
+    "reduce_on_plateau",
 ]
 
 Schedule = Callable[[int], float]
