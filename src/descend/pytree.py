@@ -30,6 +30,11 @@ class TreeDef:
 
     ``kind`` is ``"leaf"``, ``"none"``, ``"tuple"``, ``"list"``, ``"dict"`` or
     ``"namedtuple"``; ``meta`` holds the dict keys or the namedtuple class.
+
+    Examples
+    --------
+    >>> tree_flatten({"w": 1.0, "b": [2.0, 3.0]})[1].num_leaves
+    3
     """
 
     kind: str

@@ -14,7 +14,20 @@ __all__ = ["GradientCheckError", "check_grad"]
 
 
 class GradientCheckError(AssertionError):
-    """descend's derivative disagrees with finite differences (the message says where)."""
+    """descend's derivative disagrees with finite differences (the message says where).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import stop_gradient
+    >>> def half_stopped(x):  # the engine is told to ignore one factor; FD is not
+    ...     return np.sum(x * stop_gradient(x))
+    >>> try:
+    ...     check_grad(half_stopped, np.array([1.0, 2.0]))
+    ... except GradientCheckError as e:
+    ...     print(str(e)[:62])
+    half_stopped: order-1 derivative for argument 0 disagrees with
+    """
 
 
 def _is_float_tree(x: Any) -> bool:

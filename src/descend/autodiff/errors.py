@@ -6,16 +6,48 @@ __all__ = ["NotDifferentiableError", "TracerConversionError", "TracerEscapedErro
 
 
 class NotDifferentiableError(TypeError):
-    """A NumPy function or argument that descend has no derivative for was given a traced value."""
+    """A NumPy function or argument that descend has no derivative for was given a traced value.
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> try:
+    ...     descend.grad(lambda x: np.sum(np.add.at(x, [0], 1.0)))(np.ones(2))
+    ... except descend.NotDifferentiableError as e:
+    ...     print(str(e)[:53])
+    descend cannot differentiate numpy.add.at; it updates
+    """
 
 
 class TracerConversionError(TypeError):
     """A traced value was turned into a plain array or Python number, which would drop its
-    gradient (``np.asarray(x)``, ``float(x)``, ``x.item()``, ``x.tolist()``...)."""
+    gradient (``np.asarray(x)``, ``float(x)``, ``x.item()``, ``x.tolist()``...).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> try:
+    ...     descend.grad(lambda x: float(x) ** 2)(3.0)
+    ... except descend.TracerConversionError as e:
+    ...     print(str(e)[:30])
+    float() was called on a value
+    """
 
 
 class TracerEscapedError(RuntimeError):
-    """A traced value was used after the function being differentiated had returned."""
+    """A traced value was used after the function being differentiated had returned.
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> kept = []
+    >>> _ = descend.grad(lambda x: kept.append(x) or np.sum(x))(np.ones(2))
+    >>> try:
+    ...     np.sin(kept[0])
+    ... except descend.TracerEscapedError as e:
+    ...     print(str(e)[:39])
+    numpy.sin was applied to a traced value
+    """
 
     def __init__(self, where: str) -> None:
         super().__init__(

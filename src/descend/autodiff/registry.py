@@ -48,7 +48,13 @@ METHOD_HANDLERS: dict[str, Callable[..., Any]] = {}
 
 
 def numpy_name(fun: Any) -> str:
-    """The name a user would type: ``numpy.sum``, ``numpy.linalg.inv``, ``numpy.exp``."""
+    """The name a user would type: ``numpy.sum``, ``numpy.linalg.inv``, ``numpy.exp``.
+
+    Examples
+    --------
+    >>> numpy_name(np.exp), numpy_name(np.linalg.inv)
+    ('numpy.exp', 'numpy.linalg.inv')
+    """
     if isinstance(fun, np.ufunc):
         module = "numpy" if getattr(np, fun.__name__, None) is fun else "ufunc"
         return f"{module}.{fun.__name__}"

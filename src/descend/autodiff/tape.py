@@ -13,7 +13,13 @@ __all__ = ["backward", "keep_zero_cotangent", "unbroadcast"]
 
 
 def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
-    """Sum a cotangent of a broadcast result back down to an argument's ``shape``."""
+    """Sum a cotangent of a broadcast result back down to an argument's ``shape``.
+
+    Examples
+    --------
+    >>> unbroadcast(np.ones((2, 3)), (1, 3))
+    array([[2., 2., 2.]])
+    """
     cshape = c.shape
     if cshape == shape:
         return c

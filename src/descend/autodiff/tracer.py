@@ -115,7 +115,13 @@ def new_input(trace: Trace, value: Any) -> Tracer:
 
 
 def unbox_all(x: Any) -> Any:
-    """Strip every level of tracing from ``x`` and from arrays inside lists/tuples/dicts."""
+    """Strip every level of tracing from ``x`` and from arrays inside lists/tuples/dicts.
+
+    Examples
+    --------
+    >>> unbox_all([1.0, (2.0,)])
+    [1.0, (2.0,)]
+    """
     while type(x) is Tracer:
         x = x._value
     if type(x) in (list, tuple):
