@@ -8,21 +8,28 @@ Examples
 array([ -6., -12.])
 """
 
-from descend import experiments, inspect, losses, models, optim, plot, problems, training
+from descend import experiments, inspect, losses, models, optim, plot, problems, scipy, training
 from descend.autodiff import (
     GradientCheckError,
     NotDifferentiableError,
     TracerConversionError,
     TracerEscapedError,
+    at,
     check_grad,
+    checkpoint,
+    custom_jvp,
+    custom_vjp,
     grad,
     hessian,
     hvp,
+    jacfwd,
     jacobian,
+    jvp,
     stop_gradient,
     value_and_grad,
     vjp,
 )
+from descend.autodiff.coverage import Coverage, CoverageEntry, coverage
 from descend.checkpoint import load
 from descend.experiments import compare, lr_find, sweep
 from descend.report import report
@@ -32,20 +39,29 @@ from descend.training import train
 __version__ = "0.1.0"
 
 __all__ = [
+    "Coverage",
+    "CoverageEntry",
     "GradientCheckError",
     "NotDifferentiableError",
     "OptimizeResult",
     "TracerConversionError",
     "TracerEscapedError",
     "__version__",
+    "at",
     "check_grad",
+    "checkpoint",
     "compare",
+    "coverage",
+    "custom_jvp",
+    "custom_vjp",
     "experiments",
     "grad",
     "hessian",
     "hvp",
     "inspect",
+    "jacfwd",
     "jacobian",
+    "jvp",
     "load",
     "losses",
     "lr_find",
@@ -55,6 +71,7 @@ __all__ = [
     "plot",
     "problems",
     "report",
+    "scipy",
     "stop_gradient",
     "sweep",
     "train",

@@ -161,5 +161,6 @@ METHODS = [
     spec(".T", "Tracer.T", _attribute("T")),
     spec(".mT", "Tracer.mT", _attribute("mT", min_dims=2)),
     spec(".real", "Tracer.real", _attribute("real")),
+    spec(".imag", "Tracer.imag", _attribute("imag")),
     spec("iteration", "Tracer.__iter__", _iterate),
 ]

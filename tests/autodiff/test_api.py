@@ -365,10 +365,9 @@ def test_undifferentiated_integer_argument_is_allowed() -> None:
         (3, "int64"),
         (np.array([1, 2]), "int64"),
         (np.array([True]), "bool"),
-        (1j, "complex"),
         ({"w": np.ones(2), "k": np.arange(2)}, "int64"),
     ],
-    ids=["int", "int array", "bool", "complex", "int in pytree"],
+    ids=["int", "int array", "bool", "int in pytree"],
 )
 def test_non_float_inputs_are_refused(value, what: str) -> None:
     def my_loss(a, b):
@@ -376,6 +375,14 @@ def test_non_float_inputs_are_refused(value, what: str) -> None:
 
     with pytest.raises(TypeError, match=rf"my_loss with respect to argument 1.*{what}"):
         grad(my_loss, argnums=1)(1.0, value)
+
+
+def test_complex_output_needs_holomorphic() -> None:
+    with pytest.raises(TypeError, match=r"real value.*holomorphic=True"):
+        grad(lambda z: z * z)(1j)
+    with pytest.raises(TypeError, match=r"needs complex inputs.*argument 0"):
+        grad(lambda z: z * z, holomorphic=True)(1.0)
+    assert grad(lambda z: z * z, holomorphic=True)(1j) == 2j
 
 
 @pytest.mark.parametrize("fun", [lambda x: x * 2.0, lambda x: (x, x)], ids=["array", "tuple"])

@@ -10,12 +10,37 @@ import numpy as np
 from descend.autodiff.registry import FUNCTION_HANDLERS, METHOD_HANDLERS, UFUNC_RULES
 from descend.autodiff.tracer import Tracer
 
+from .table_complex import COMPLEX
+from .table_creation import CREATION
+from .table_cumulative import CUMULATIVE
 from .table_elementwise import REDUCTIONS, UFUNCS
+from .table_fft import FFT
 from .table_indexing import INDEXING, PRODUCTS
+from .table_linalg import LINALG
 from .table_methods import METHODS
 from .table_shape import SHAPE
+from .table_signal import SIGNAL
+from .table_sorting import SORTING
+from .table_special import SPECIAL
+from .table_updates import UPDATES
 
-ALL_SPECS = UFUNCS + REDUCTIONS + SHAPE + INDEXING + PRODUCTS + METHODS
+ALL_SPECS = (
+    UFUNCS
+    + REDUCTIONS
+    + SHAPE
+    + INDEXING
+    + PRODUCTS
+    + METHODS
+    + UPDATES
+    + CREATION
+    + CUMULATIVE
+    + SORTING
+    + FFT
+    + COMPLEX
+    + SIGNAL
+    + SPECIAL
+    + LINALG
+)
 COVERED = {c for s in ALL_SPECS for c in s.covers}
 
 # The coverage list of issue 2, by NumPy name.
@@ -32,7 +57,7 @@ take_along_axis where clip dot vdot matmul inner outer tensordot einsum kron
 # Tracer attributes that are not differentiable operations: metadata, conversions that raise,
 # and methods whose result is a constant (tested in test_tracer.py).
 NOT_DIFFERENTIABLE = {
-    "shape", "ndim", "size", "dtype", "imag", "item", "tolist", "tobytes",
+    "shape", "ndim", "size", "dtype", "item", "tolist", "tobytes",
     "any", "all", "argmax", "argmin", "argsort", "nonzero", "round",
 }  # fmt: skip
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from descend import NotDifferentiableError, grad, hessian
+from descend import NotDifferentiableError, check_grad, grad, hessian
 
 from .specs import Spec, check_case
 from .table_indexing import EINSUM_FORMS, PRODUCTS
@@ -66,3 +66,23 @@ def test_every_einsum_form(subscripts: str) -> None:
     rng = np.random.default_rng(0)
     arrays = tuple(rng.normal(size=s) for s in EINSUM_FORMS[subscripts])
     check_case(lambda *a: np.einsum(subscripts, *a), arrays)
+
+
+def test_matmul_with_a_list_operand() -> None:
+    np.testing.assert_array_equal(grad(lambda x: x @ [1.0, 2.0])(np.ones(2)), [1.0, 2.0])
+    np.testing.assert_array_equal(grad(lambda x: np.sum([[1.0, 2.0]] @ x))(np.ones(2)), [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "fun",
+    [
+        lambda z: np.real(np.vecdot(z, np.array([0.5 - 1j, 2 + 1j]))),
+        lambda z: np.abs(np.vecdot(np.array([0.5 - 1j, 2 + 1j]), z)) ** 2,
+        lambda z: np.sum(np.abs(np.vecmat(z, np.array([[1 + 1j, 2], [0.5j, 1 - 1j]]))) ** 2),
+        lambda z: np.sum(np.abs(np.matvec(np.array([[1 + 1j, 2], [0.5j, 1 - 1j]]), z)) ** 2),
+    ],
+    ids=["vecdot x", "vecdot y", "vecmat", "matvec"],
+)
+def test_conjugating_gufuncs_with_complex_values(fun) -> None:
+    # vecdot and vecmat conjugate their vector argument; the gradient must follow.
+    check_grad(fun, np.array([1 + 2j, 3 - 1j]), order=2)

@@ -18,6 +18,7 @@ from descend import (
     grad,
     hessian,
 )
+from descend.autodiff.registry import FUNCTION_HANDLERS, UFUNC_RULES, UNSUPPORTED
 
 from .specs import Spec, check_case
 from .table_methods import METHODS
@@ -263,7 +264,7 @@ def test_constant_methods_return_plain_values() -> None:
     seen = []
 
     def f(x):
-        seen.extend([x.argmax(), x.argmin(), x.argsort(), x.any(), x.all(), x.round(), x.imag])
+        seen.extend([x.argmax(), x.argmin(), x.argsort(), x.any(), x.all(), x.round()])
         seen.append(x.nonzero())
         return np.sum(x)
 
@@ -368,29 +369,29 @@ def test_conversions_are_refused(fun, names: str) -> None:
     assert "stop_gradient" in str(info.value)
 
 
-@pytest.mark.parametrize(
-    ("fun", "name"),
-    [
-        (lambda x: np.sum(np.linalg.inv(np.outer(x, x) + np.eye(3))), "numpy.linalg.inv"),
-        (lambda x: np.sum(np.fft.fft(x).real), "numpy.fft.fft"),
-        (lambda x: np.sum(np.sort(x)), "numpy.sort"),
-        (lambda x: np.linalg.norm(x), "numpy.linalg.norm"),
-        (lambda x: np.sum(np.divmod(x, 2.0)[1]), "numpy.divmod"),
-        (lambda x: np.sum(np.frexp(x)[0]), "numpy.frexp"),
-    ],
-    ids=["inv", "fft", "sort", "norm", "divmod", "frexp"],
-)
-def test_unsupported_functions_are_refused_by_name(fun, name: str) -> None:
-    with pytest.raises(NotDifferentiableError, match=name.replace(".", r"\.")) as info:
-        grad(fun)(X)
+def test_function_without_a_rule_is_refused_by_name(monkeypatch) -> None:
+    monkeypatch.delitem(FUNCTION_HANDLERS, np.sort)
+    with pytest.raises(NotDifferentiableError, match=r"numpy\.sort") as info:
+        _grad_sum(np.sort, X)
     assert "stop_gradient" in str(info.value)
 
 
-def test_unsupported_ufunc_from_scipy_is_refused() -> None:
+def test_ufunc_without_a_rule_is_refused_by_name(monkeypatch) -> None:
     special = pytest.importorskip("scipy.special")
+    monkeypatch.delitem(UFUNC_RULES, special.expit, raising=False)
     with pytest.raises(NotDifferentiableError, match="expit") as info:
         _grad_sum(special.expit, X)
     assert "stop_gradient" in str(info.value)
+
+
+def test_unsupported_function_gives_its_reason(monkeypatch) -> None:
+    monkeypatch.delitem(FUNCTION_HANDLERS, np.sort)
+    monkeypatch.setitem(UNSUPPORTED, np.sort, "the reason, and what to do instead.")
+    with pytest.raises(
+        NotDifferentiableError,
+        match=r"descend does not differentiate numpy\.sort: the reason, and what to do instead",
+    ):
+        _grad_sum(np.sort, X)
 
 
 @pytest.mark.parametrize(
@@ -417,15 +418,6 @@ def test_where_argument_of_ufunc_is_refused() -> None:
         _grad_sum(lambda x: np.exp(x, where=x > 0), X)
 
 
-def test_assignment_into_traced_value_is_refused() -> None:
-    def f(x):
-        x[0] = 1.0
-        return np.sum(x)
-
-    with pytest.raises(NotDifferentiableError, match=r"x\[\.\.\.\] = v.*np\.where"):
-        grad(f)(X)
-
-
 def test_accumulating_into_plain_buffer_is_refused() -> None:
     def f(x):
         buf = np.zeros(3)
@@ -444,11 +436,6 @@ def test_accumulating_into_plain_buffer_is_refused() -> None:
 def test_escaped_tracer_is_refused(use) -> None:
     with pytest.raises(TracerEscapedError, match=r"escaped.*stop_gradient"):
         _escape_then_use(use)
-
-
-def test_complex_values_are_refused() -> None:
-    with pytest.raises(NotDifferentiableError, match="complex"):
-        _grad_sum(lambda x: x.astype(complex), X)
 
 
 def test_assignment_of_traced_values_into_plain_buffer_is_refused() -> None:

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from descend.autodiff import rules  # noqa: F401 - registers every derivative rule
+from descend.autodiff import rules, updates  # noqa: F401 - register the derivative rules
 from descend.autodiff.core import Trace
-from descend.autodiff.tape import backward
+from descend.autodiff.tape import backward, backward_batched
 from descend.autodiff.tracer import Tracer, new_input, unbox_all
 from descend.pytree import TreeDef, tree_flatten, tree_map, tree_unflatten, tree_vdot
 
@@ -50,15 +50,18 @@ class _Traced:
 
     def __init__(self, fun: Callable[..., Any], args: tuple, kwargs: dict, argnums: tuple):
         self.trace = trace = Trace()
-        self.inputs: list[tuple[TreeDef, list[Tracer], list[Any]]] = []
+        # Per differentiated argument: its structure, the tape nodes of its leaves, the leaves.
+        # Nodes are kept by position, not through the tracers handed to `fun`, because
+        # `x[0] = v` inside `fun` re-points those.
+        self.inputs: list[tuple[TreeDef, range, list[Any]]] = []
         call_args = list(args)
         try:
             for i in argnums:
                 leaves, treedef = tree_flatten(args[i])
                 values = [_float_input(leaf, i, fun) for leaf in leaves]
-                tracers = [new_input(trace, v) for v in values]
-                call_args[i] = tree_unflatten(treedef, tracers)
-                self.inputs.append((treedef, tracers, leaves))
+                start = len(trace.tape)
+                call_args[i] = tree_unflatten(treedef, [new_input(trace, v) for v in values])
+                self.inputs.append((treedef, range(start, len(trace.tape)), leaves))
             self.out = fun(*call_args, **kwargs)
         finally:
             trace.active = False
@@ -73,18 +76,50 @@ class _Traced:
     def node(self, x: Any) -> int | None:
         return x._idx if type(x) is Tracer and x._trace is self.trace else None
 
+    def value(self, node: int) -> Any:
+        """The plain value of input ``node``."""
+        return unbox_all(self.trace.tape[node][4])
+
     def pull_back(self, seeds: dict[int, Any]) -> list[Any]:
         """Backward from ``seeds``; one pytree of cotangents per differentiated argument."""
         grads = backward(self.trace, seeds) if seeds else None
         handed_out: set[int] = set()
         result = []
-        for treedef, tracers, leaves in self.inputs:
+        tape = self.trace.tape
+        for treedef, nodes, leaves in self.inputs:
             cts = [
-                _gradient_leaf(None if grads is None else grads[t._idx], t._value, leaf, handed_out)
-                for t, leaf in zip(tracers, leaves)
+                _gradient_leaf(None if grads is None else grads[i], tape[i][4], leaf, handed_out)
+                for i, leaf in zip(nodes, leaves)
             ]
             result.append(tree_unflatten(treedef, cts))
         return result
+
+    def pull_back_rows(self, idx: int | None, rows: np.ndarray) -> list[list[Any]]:
+        """Pull back a batch of output cotangents (``rows[b]`` each) in one walk of the tape.
+
+        Returns, per differentiated argument, the list of its leaves' cotangents, each with
+        the batch axis in front.
+        """
+        grads = backward_batched(self.trace, {idx: rows}) if idx is not None else None
+        batch = rows.shape[0]
+        result = []
+        for _, nodes, _ in self.inputs:
+            cts = []
+            for i in nodes:
+                value = self.value(i)
+                g = None if grads is None else grads[i]
+                if g is None:
+                    g = np.zeros((batch, *np.shape(value)), dtype=value.dtype)
+                if g.dtype != value.dtype:
+                    g = (np.real(g) if g.dtype.kind == "c" and value.dtype.kind != "c" else
+                         g).astype(value.dtype)  # fmt: skip
+                cts.append(g)
+            result.append(cts)
+        return result
+
+
+_PY_INEXACT = (float, complex)
+_NUMPY_VALUES = (np.ndarray, np.generic)
 
 
 def _float_input(leaf: Any, argnum: int, fun: Callable[..., Any]) -> Any:
@@ -94,15 +129,15 @@ def _float_input(leaf: Any, argnum: int, fun: Callable[..., Any]) -> Any:
         dtype = leaf.dtype
     else:
         dtype = np.result_type(leaf) if not isinstance(leaf, bool | int) else np.dtype(type(leaf))
-    if dtype.kind != "f":
-        what = "complex" if dtype.kind == "c" else f"dtype {dtype}"
+    if dtype.kind not in "fc":
         raise TypeError(
             f"cannot differentiate {_name(fun)} with respect to argument {argnum}: it holds "
-            f"{what} values, and descend differentiates with respect to real floating-point "
-            f"inputs only. Pass a float array (e.g. x.astype(float) or 2.0 rather than 2), or "
-            f"leave this argument out of argnums if it is not meant to be differentiated."
+            f"dtype {dtype} values, and descend differentiates with respect to floating-point "
+            f"(real or complex) inputs only. Pass a float array (e.g. x.astype(float) or 2.0 "
+            f"rather than 2), or leave this argument out of argnums if it is not meant to be "
+            f"differentiated."
         )
-    return np.asarray(leaf) if isinstance(leaf, float) else leaf
+    return np.asarray(leaf) if isinstance(leaf, _PY_INEXACT) else leaf
 
 
 def _gradient_leaf(g: Any, value: Any, leaf: Any, handed_out: set[int]) -> Any:
@@ -111,12 +146,13 @@ def _gradient_leaf(g: Any, value: Any, leaf: Any, handed_out: set[int]) -> Any:
         g = np.zeros_like(unbox_all(value))
     dtype = unbox_all(value).dtype
     if g.dtype != dtype:
-        g = g.astype(dtype)
+        # A real input reached through complex intermediates gets the real part (JAX's rule).
+        g = (np.real(g) if g.dtype.kind == "c" and dtype.kind != "c" else g).astype(dtype)
     if type(g) is np.ndarray and (id(g) in handed_out or not g.flags.writeable or g.base is not
                                   None):  # fmt: skip
         g = g.copy()
     handed_out.add(id(g))
-    if isinstance(leaf, float) and type(g) is np.ndarray:
+    if isinstance(leaf, _PY_INEXACT) and type(g) is np.ndarray:
         return g[()]
     if isinstance(leaf, np.ndarray) and isinstance(g, np.generic):
         return np.asarray(g)  # a 0-d array in, a 0-d array out
@@ -138,7 +174,9 @@ def _argnums(argnums: ArgNums, n_args: int, fun: Callable[..., Any]) -> tuple[in
     return tuple(i % n_args for i in nums)
 
 
-def _scalar_seed(traced: _Traced, out: Any, fun: Callable[..., Any], op: str) -> dict[int, Any]:
+def _scalar_seed(
+    traced: _Traced, out: Any, fun: Callable[..., Any], op: str, holomorphic: bool = False
+) -> dict[int, Any]:
     shape = out.shape if type(out) is Tracer else np.shape(out) if _is_numeric(out) else None
     if shape != ():
         got = f"an array of shape {shape}" if shape is not None else f"a {type(out).__name__}"
@@ -146,10 +184,37 @@ def _scalar_seed(traced: _Traced, out: Any, fun: Callable[..., Any], op: str) ->
             f"{op} needs {_name(fun)} to return a scalar, but it returned {got}. Use "
             "descend.jacobian for vector outputs, or descend.vjp to pull back a cotangent."
         )
+    value = unbox_all(out)
+    dtype = value.dtype if isinstance(value, _NUMPY_VALUES) else np.result_type(value)
+    if holomorphic or dtype.kind == "c":
+        _check_complex(traced, dtype, fun, op, holomorphic)
     idx = traced.node(out)
     if idx is None:
         return {}
-    return {idx: np.ones((), dtype=unbox_all(out).dtype)}
+    return {idx: np.ones((), dtype=dtype)}
+
+
+def _check_complex(
+    traced: _Traced, out_dtype: np.dtype, fun: Callable[..., Any], op: str, holomorphic: bool
+) -> None:
+    """JAX's rules: complex outputs need ``holomorphic=True``, which needs complex inputs."""
+    if holomorphic:
+        real = [
+            i for i, (_, nodes, _) in enumerate(traced.inputs)
+            if any(traced.value(n).dtype.kind != "c" for n in nodes)
+        ]  # fmt: skip
+        if real:
+            raise TypeError(
+                f"{op}(..., holomorphic=True) needs complex inputs, but differentiated argument "
+                f"{real[0]} of {_name(fun)} is real. Pass it as a complex array "
+                "(x.astype(complex)), or drop holomorphic=True for a real-valued function."
+            )
+    elif out_dtype.kind == "c":
+        raise TypeError(
+            f"{op} needs {_name(fun)} to return a real value, but it returned a complex one. "
+            f"For a holomorphic function pass holomorphic=True (and complex inputs); otherwise "
+            "differentiate a real quantity such as np.abs(z) ** 2 or np.real(z)."
+        )
 
 
 def _is_numeric(x: Any) -> bool:
@@ -157,7 +222,10 @@ def _is_numeric(x: Any) -> bool:
 
 
 def value_and_grad(
-    fun: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False
+    fun: Callable[..., Any],
+    argnums: ArgNums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """Make a function returning both ``fun(*args)`` and its gradient (reverse mode).
 
@@ -170,6 +238,11 @@ def value_and_grad(
         (tuple, list, dict) of them.
     has_aux : bool, default False
         If True, ``fun`` returns ``(value, aux)`` and ``aux`` is passed through undifferentiated.
+    holomorphic : bool, default False
+        ``fun`` is a complex-differentiable function of complex inputs; the result is its
+        complex derivative. Without it a complex input is allowed only for a real-valued
+        ``fun``, and the gradient is ``df/dx - 1j * df/dy`` (JAX's convention, see
+        docs/complex.md): step along ``np.conj(gradient)`` to ascend.
 
     Returns
     -------
@@ -190,13 +263,18 @@ def value_and_grad(
     @functools.wraps(fun)
     def value_and_grad_fun(*args: Any, **kwargs: Any) -> Any:
         with _collector_paused():
-            return _value_and_grad(fun, argnums, has_aux, args, kwargs)
+            return _value_and_grad(fun, argnums, has_aux, holomorphic, args, kwargs)
 
     return value_and_grad_fun
 
 
 def _value_and_grad(
-    fun: Callable[..., Any], argnums: ArgNums, has_aux: bool, args: tuple, kwargs: dict
+    fun: Callable[..., Any],
+    argnums: ArgNums,
+    has_aux: bool,
+    holomorphic: bool,
+    args: tuple,
+    kwargs: dict,
 ) -> Any:
     nums = _argnums(argnums, len(args), fun)
     traced = _Traced(fun, args, kwargs, nums)
@@ -208,7 +286,7 @@ def _value_and_grad(
                 f"{type(out).__name__}."
             )
         out, aux = out
-    seeds = _scalar_seed(traced, out, fun, "grad")
+    seeds = _scalar_seed(traced, out, fun, "grad", holomorphic)
     grads = traced.pull_back(seeds)
     g = grads[0] if isinstance(argnums, int) else tuple(grads)
     value = traced.lower(out)
@@ -216,7 +294,10 @@ def _value_and_grad(
 
 
 def grad(
-    fun: Callable[..., Any], argnums: ArgNums = 0, has_aux: bool = False
+    fun: Callable[..., Any],
+    argnums: ArgNums = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """Make a function returning the gradient of scalar-valued ``fun`` (reverse mode).
 
@@ -231,6 +312,9 @@ def grad(
         Which positional arguments to differentiate.
     has_aux : bool, default False
         If True, ``fun`` returns ``(value, aux)``; the result is then ``(gradient, aux)``.
+    holomorphic : bool, default False
+        Differentiate a complex-differentiable function of complex inputs (see
+        `value_and_grad`).
 
     Returns
     -------
@@ -245,8 +329,10 @@ def grad(
     (np.float64(10.0), np.float64(22.0))
     >>> bool(grad(grad(np.sin))(0.5) == -np.sin(0.5))
     True
+    >>> complex(grad(lambda z: z ** 3, holomorphic=True)(1j))
+    (-3+0j)
     """
-    vg = value_and_grad(fun, argnums, has_aux)
+    vg = value_and_grad(fun, argnums, has_aux, holomorphic)
 
     @functools.wraps(fun)
     def grad_fun(*args: Any, **kwargs: Any) -> Any:
@@ -305,12 +391,20 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
     return (value, vjp_fn, traced.lower(aux)) if has_aux else (value, vjp_fn)
 
 
-def jacobian(fun: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
-    """Make a function returning the Jacobian of ``fun`` (reverse mode, one pass per output).
+def jacobian(
+    fun: Callable[..., Any], argnums: ArgNums = 0, holomorphic: bool = False
+) -> Callable[..., Any]:
+    """Make a function returning the Jacobian of ``fun`` by reverse mode.
+
+    All rows come from one batched walk of the tape (the output cotangents are the rows of
+    an identity, pulled back together), split into a few walks only when the batch would
+    need more than ~32 MB per intermediate. Elementwise steps process the whole batch in
+    one NumPy call; other steps loop over the rows within the walk.
 
     The Jacobian of an output of shape ``S`` with respect to an input of shape ``T`` has shape
     ``S + T``. With pytree inputs or outputs the result nests output structure outside input
-    structure, as in JAX.
+    structure, as in JAX. Complex outputs need ``holomorphic=True`` (and complex inputs).
+    `descend.jacfwd` is the forward-mode alternative for functions with few inputs.
 
     Examples
     --------
@@ -324,42 +418,47 @@ def jacobian(fun: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any
     @functools.wraps(fun)
     def jacobian_fun(*args: Any, **kwargs: Any) -> Any:
         with _collector_paused():
-            return _jacobian(fun, argnums, args, kwargs)
+            return _jacobian(fun, argnums, args, kwargs, holomorphic)
 
     return jacobian_fun
 
 
-def _jacobian(fun: Callable[..., Any], argnums: ArgNums, args: tuple, kwargs: dict) -> Any:
+def _jacobian(
+    fun: Callable[..., Any], argnums: ArgNums, args: tuple, kwargs: dict, holomorphic: bool
+) -> Any:
     nums = _argnums(argnums, len(args), fun)
     traced = _Traced(fun, args, kwargs, nums)
     out_leaves, out_def = tree_flatten(traced.out)
-    blocks = []
+    largest = max((np.size(entry[4]) for entry in traced.trace.tape), default=1)
+    per_output = []
     for o in out_leaves:
         value = unbox_all(o)
         shape, dtype = np.shape(value), np.result_type(value)
+        _check_complex(traced, dtype, fun, "jacobian", holomorphic)
         idx = traced.node(o)
-        rows = []
-        for k in range(int(np.prod(shape, dtype=np.int64))):
-            seed = np.zeros(shape, dtype=dtype)
-            seed.flat[k] = 1
-            rows.append(traced.pull_back({idx: seed} if idx is not None else {}))
-        blocks.append(_assemble(rows, shape, traced))
-    per_output = [b[0] if isinstance(argnums, int) else tuple(b) for b in blocks]
+        n = int(np.prod(shape, dtype=np.int64))
+        # Rows per walk: all of them, unless the batched intermediates would pass ~32 MB.
+        chunk = max(1, min(n, _BATCH_ELEMENTS // max(1, largest)))
+        parts = []
+        for start in range(0, n, chunk):
+            rows = np.zeros((min(chunk, n - start), n), dtype=dtype)
+            rows[np.arange(rows.shape[0]), start + np.arange(rows.shape[0])] = 1
+            parts.append(traced.pull_back_rows(idx, rows.reshape((rows.shape[0], *shape))))
+        blocks = []
+        for argpos, (treedef, nodes, _) in enumerate(traced.inputs):
+            leaves = []
+            for leafpos, node in enumerate(nodes):
+                value = traced.value(node)
+                leaf_shape = np.shape(value)
+                stacked = (np.concatenate([p[argpos][leafpos] for p in parts]) if parts
+                           else np.zeros((0, *leaf_shape), value.dtype))  # fmt: skip
+                leaves.append(np.reshape(stacked, shape + leaf_shape))
+            blocks.append(tree_unflatten(treedef, leaves))
+        per_output.append(blocks[0] if isinstance(argnums, int) else tuple(blocks))
     return tree_unflatten(out_def, per_output)
 
 
-def _assemble(rows: list[list[Any]], shape: tuple[int, ...], traced: _Traced) -> list[Any]:
-    """Stack per-output-element gradients into Jacobian blocks of shape ``shape + leaf``."""
-    blocks = []
-    for argpos, (treedef, tracers, _) in enumerate(traced.inputs):
-        leaves = []
-        for leafpos, t in enumerate(tracers):
-            leaf_shape = np.shape(unbox_all(t))
-            column = [tree_flatten(row[argpos])[0][leafpos] for row in rows]
-            stacked = np.stack(column) if column else np.zeros((0, *leaf_shape), np.result_type(t))
-            leaves.append(np.reshape(stacked, shape + leaf_shape))
-        blocks.append(tree_unflatten(treedef, leaves))
-    return blocks
+_BATCH_ELEMENTS = 1 << 22
 
 
 def hessian(fun: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:

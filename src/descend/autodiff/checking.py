@@ -33,8 +33,14 @@ class GradientCheckError(AssertionError):
 def _is_float_tree(x: Any) -> bool:
     leaves = tree_flatten(x)[0]
     return bool(leaves) and all(
-        not isinstance(leaf, bool | int) and np.result_type(leaf).kind == "f" for leaf in leaves
+        not isinstance(leaf, bool | int) and np.result_type(leaf).kind in "fc" for leaf in leaves
     )
+
+
+def _wide(leaf: Any) -> np.ndarray:
+    """``leaf`` in double precision, keeping it complex if it is."""
+    wide = np.complex128 if np.result_type(leaf).kind == "c" else np.float64
+    return np.array(leaf, dtype=wide)
 
 
 def check_grad(
@@ -55,12 +61,18 @@ def check_grad(
     Finite differences are taken in float64 even for float32 arguments, so a float32
     gradient is compared with an accurate reference (with looser default tolerances).
 
+    Complex arguments and outputs are checked with descend's convention (JAX's, see
+    docs/complex.md): a complex output is reduced to ``Re(sum(u * fun(*args)))`` with a complex
+    random ``u``, and the gradient with respect to a complex argument ``z = x + iy`` must equal
+    ``df/dx - 1j * df/dy``, both partial derivatives taken by central differences (along the
+    real and along the imaginary direction of each element).
+
     Parameters
     ----------
     fun : callable
         Plain-NumPy function of the arguments.
     *args
-        Point to check at. Floats, float arrays or pytrees of them are checked.
+        Point to check at. Real or complex floats, arrays or pytrees of them are checked.
     order : int, default 1
         Highest derivative order to check.
     argnums : int or sequence of int, optional
@@ -69,8 +81,8 @@ def check_grad(
         Relative finite-difference step (scaled by ``max(1, |x|)``).
     rtol, atol : float, optional
         Tolerances: an element passes if ``|ad - fd| <= atol * scale + rtol * |fd|``, with
-        ``scale = max(1, max|fd|)``. Defaults: 1e-5 and 1e-6 in float64, 2e-3 and 1e-3 if any
-        checked argument is float32.
+        ``scale = max(1, max|fd|)``. Defaults: 1e-5 and 1e-6 in float64 or complex128, 2e-3
+        and 1e-3 if any checked argument is float32 or complex64.
     seed : int, default 0
         Seed of the random output weights ``u``.
 
@@ -84,6 +96,12 @@ def check_grad(
     >>> import numpy as np
     >>> from descend import check_grad
     >>> check_grad(lambda x: np.sum(np.tanh(x) ** 2), np.linspace(-1, 1, 5), order=2)
+
+    A complex argument, and a complex intermediate result (the power spectrum of a signal):
+
+    >>> z = np.array([1.0 + 2.0j, -0.5 + 0.1j])
+    >>> check_grad(lambda z: np.sum(np.abs(np.exp(z)) ** 2), z, order=2)
+    >>> check_grad(lambda x: np.abs(np.fft.rfft(x)) ** 2, np.arange(5.0), order=2)
     """
     if argnums is None:
         nums = tuple(i for i, a in enumerate(args) if _is_float_tree(a))
@@ -92,7 +110,9 @@ def check_grad(
     if not nums:
         raise ValueError("check_grad found no floating-point argument to check.")
     low_precision = any(
-        np.result_type(leaf) == np.float32 for i in nums for leaf in tree_flatten(args[i])[0]
+        np.result_type(leaf) in (np.float32, np.complex64)
+        for i in nums
+        for leaf in tree_flatten(args[i])[0]
     )
     rtol = (2e-3 if low_precision else 1e-5) if rtol is None else rtol
     atol = (1e-3 if low_precision else 1e-6) if atol is None else atol
@@ -106,10 +126,17 @@ def check_grad(
 
 def _scalarize(fun: Callable[..., Any], args: tuple, rng: np.random.Generator) -> Any:
     out = fun(*args)
-    weights = tree_map(lambda o: rng.standard_normal(np.shape(o)), out)
+
+    def weight(o: Any) -> np.ndarray:
+        u = rng.standard_normal(np.shape(o))
+        if np.result_type(o).kind == "c":
+            u = u + 1j * rng.standard_normal(np.shape(o))
+        return u
+
+    weights = tree_map(weight, out)
 
     def scalar(*a: Any) -> Any:
-        return tree_vdot(weights, fun(*a))
+        return np.real(tree_vdot(weights, fun(*a)))
 
     return scalar
 
@@ -127,7 +154,7 @@ def _compare(
     analytic = grad(scalar, argnums=nums)(*args)
     wide = list(args)
     for i in nums:
-        wide[i] = tree_map(lambda leaf: np.array(leaf, dtype=np.float64), args[i])
+        wide[i] = tree_map(_wide, args[i])
     for pos, i in enumerate(nums):
         leaves, treedef = tree_flatten(wide[i])
         ad_leaves = tree_flatten(analytic[pos])[0]
@@ -151,17 +178,22 @@ def _compare(
                 call[i] = tree_unflatten(treedef, new_leaves)
                 return scalar(*call)
 
-            fd = _central_differences(at, x, eps)
-            _report(np.asarray(ad, dtype=np.float64), fd, rtol, atol, name, order, where)
+            fd: np.ndarray = _central_differences(at, x, eps, 1.0)
+            if x.dtype.kind == "c":
+                fd = fd - 1j * _central_differences(at, x, eps, 1j)
+            _report(np.asarray(ad, dtype=x.dtype), fd, rtol, atol, name, order, where)
 
 
-def _central_differences(f: Callable[[np.ndarray], Any], x: np.ndarray, eps: float) -> np.ndarray:
+def _central_differences(
+    f: Callable[[np.ndarray], Any], x: np.ndarray, eps: float, direction: complex
+) -> np.ndarray:
+    """The derivative of real-valued ``f`` along ``direction`` (1 or 1j) of each element."""
     fd = np.zeros(np.shape(x))
     for k in range(fd.size):
-        step = eps * max(1.0, abs(float(x.flat[k])))
+        step = eps * max(1.0, abs(x.flat[k]))
         up, down = x.copy(), x.copy()
-        up.flat[k] += step
-        down.flat[k] -= step
+        up.flat[k] += step * direction
+        down.flat[k] -= step * direction
         fd.flat[k] = (float(f(up)) - float(f(down))) / (2 * step)
     return fd
 

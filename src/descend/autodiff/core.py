@@ -39,9 +39,13 @@ class Rule:
     rules whose local derivative can be infinite: a zero cotangent then stays exactly zero
     (see `descend.autodiff.tape.keep_zero_cotangent`);
     it may be a predicate ``zero_safe(argnum, args)`` when only some calls need that.
+    ``jvp``, if given, is the native forward rule ``jvp(tangents, ans, *args, **kwargs)``
+    (``tangents[i]`` is None for an argument without one); without it forward mode derives
+    the tangent from the vjps (`descend.autodiff.forward`). ``batched``, if set, pulls a whole
+    batch of cotangents back at once (`descend.autodiff.rules.batched`).
     """
 
-    __slots__ = ("argnum_vjp", "broadcasts", "fun", "name", "vjps", "zero_safe")
+    __slots__ = ("argnum_vjp", "batched", "broadcasts", "fun", "jvp", "name", "vjps", "zero_safe")
 
     def __init__(
         self,
@@ -52,8 +56,11 @@ class Rule:
         argnum_vjp: Callable[..., Any] | None = None,
         broadcasts: bool = False,
         zero_safe: bool | Callable[..., bool] = False,
+        jvp: Callable[..., Any] | None = None,
     ) -> None:
         self.fun = fun
+        self.jvp = jvp
+        self.batched: Callable[..., Any] | None = None
         self.vjps = tuple(vjps)
         self.name = name
         self.argnum_vjp = argnum_vjp

@@ -7,13 +7,16 @@ Three kinds of entry, looked up by the NumPy object itself:
 - a function dispatched through ``__array_function__`` maps to a handler with NumPy's own
   signature (``FUNCTION_HANDLERS``), which validates the call and binds primitives;
 - a function whose result carries no gradient (``argmax``, ``shape``, ``zeros_like``...) is in
-  ``CONSTANT_FUNCTIONS`` and runs on the plain values.
+  ``CONSTANT_FUNCTIONS`` and runs on the plain values;
+- a function descend deliberately does not differentiate is in ``UNSUPPORTED`` with the reason,
+  which its error message gives.
 
 Anything in none of them is refused with an error that names it.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,6 +37,8 @@ __all__ = [
     "METHOD_HANDLERS",
     "numpy_name",
     "UFUNC_METHODS",
+    "UNSUPPORTED",
+    "unsupported",
 ]
 
 UFUNC_RULES: dict[np.ufunc, Rule] = {}
@@ -45,6 +50,8 @@ CONSTANT_FUNCTIONS: set[Callable[..., Any]] = set()
 UFUNC_METHODS: dict[str, Callable[..., Any]] = {}
 # Tracer operations that are not NumPy functions: "__getitem__", "astype".
 METHOD_HANDLERS: dict[str, Callable[..., Any]] = {}
+# NumPy callables (functions or ufuncs) that are refused on purpose, with the reason why.
+UNSUPPORTED: dict[Any, str] = {}
 
 
 def numpy_name(fun: Any) -> str:
@@ -56,8 +63,12 @@ def numpy_name(fun: Any) -> str:
     ('numpy.exp', 'numpy.linalg.inv')
     """
     if isinstance(fun, np.ufunc):
-        module = "numpy" if getattr(np, fun.__name__, None) is fun else "ufunc"
-        return f"{module}.{fun.__name__}"
+        name = str(fun.__name__)
+        # scipy.special's ufuncs are looked up without importing scipy here.
+        for namespace in ("numpy", "scipy.special", "scipy.special._ufuncs"):
+            if getattr(sys.modules.get(namespace), name, None) is fun:
+                return f"{namespace}.{name}"
+        return f"ufunc.{name}"
     module = getattr(fun, "__module__", None) or "numpy"
     return f"{module}.{getattr(fun, '__name__', repr(fun))}"
 
@@ -103,6 +114,16 @@ def constant_functions(funs: Iterable[Callable[..., Any]]) -> None:
             CONSTANT_UFUNCS.add(fun)
         else:
             CONSTANT_FUNCTIONS.add(fun)
+
+
+def unsupported(reason: str, funs: Iterable[Any]) -> None:
+    """Declare that descend refuses ``funs`` on traced values, and why (shown in the error).
+
+    The reason completes the sentence "descend does not differentiate numpy.X: ...", so it
+    says what is in the way and what to do instead.
+    """
+    for fun in funs:
+        UNSUPPORTED[fun] = reason
 
 
 def existing(module: Any, names: Sequence[str]) -> list[Any]:

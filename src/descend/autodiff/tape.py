@@ -9,7 +9,7 @@ import numpy as np
 from descend.autodiff.core import Trace
 from descend.autodiff.tracer import unbox_all
 
-__all__ = ["backward", "keep_zero_cotangent", "unbroadcast"]
+__all__ = ["backward", "backward_batched", "keep_zero_cotangent", "unbroadcast", "unbroadcast_rows"]
 
 
 def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
@@ -30,6 +30,19 @@ def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
     if axes:
         c = np.sum(c, axis=axes)
     return np.reshape(c, shape)
+
+
+def unbroadcast_rows(c: Any, shape: tuple[int, ...]) -> Any:
+    """`unbroadcast` for a batch of cotangents ``(B, ...)``: sum down to ``(B, *shape)``.
+
+    Examples
+    --------
+    >>> unbroadcast_rows(np.ones((2, 3, 4)), (1, 4)).shape
+    (2, 1, 4)
+    """
+    batch = np.shape(c)[0]
+    padded = (batch,) + (1,) * (np.ndim(c) - 1 - len(shape)) + tuple(shape)
+    return np.reshape(unbroadcast(c, padded), (batch, *shape))
 
 
 def keep_zero_cotangent(c: Any, g: Any) -> Any:
@@ -104,9 +117,100 @@ def _walk(trace: Trace, seeds: dict[int, Any], pending: list[Any] | None) -> lis
                 else:
                     c = keep_zero_cotangent(c, g)
             if rule.broadcasts:
-                shape = args[argnum].shape
-                if c.shape != shape:
-                    c = unbroadcast(c, shape)
+                arg = args[argnum]
+                if c.shape != arg.shape:
+                    c = unbroadcast(c, arg.shape)
+                if c.dtype.kind == "c" and arg.dtype.kind != "c":
+                    c = np.real(c)  # a real operand of a complex product: JAX's convention
             old = grads[pidx]
             grads[pidx] = c if old is None else old + c
     return grads
+
+
+def backward_batched(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
+    """`backward` for a batch of cotangents at once: every seed has a leading batch axis.
+
+    One walk of the tape pulls back all the rows of a Jacobian. Elementwise rules take the
+    whole batch in one call (their cotangent arithmetic broadcasts over the extra axis); other
+    rules are applied row by row and their results stacked, which is still one walk of the
+    tape rather than one per row. Zero-safety checks are made eagerly.
+    """
+    tape = trace.tape
+    grads: list[Any] = [None] * len(tape)
+    for idx, ct in seeds.items():
+        grads[idx] = ct if grads[idx] is None else grads[idx] + ct
+    for idx in range(max(seeds), -1, -1):
+        g = grads[idx]
+        if g is None:
+            continue
+        rule, parents, args, kwargs, ans = tape[idx]
+        if rule is None:
+            continue
+        grads[idx] = None
+        fun = rule.fun
+        whole = isinstance(fun, np.ufunc) and fun.signature is None
+        batched = rule.batched
+        for argnum, pidx in parents:
+            if batched is not None:
+                c = batched(argnum, g, ans, *args, **kwargs) if kwargs else \
+                    batched(argnum, g, ans, *args)  # fmt: skip
+            elif whole:
+                c = _pull_whole(rule, argnum, g, args, kwargs, ans)
+            else:
+                c = _pull_rows(rule, argnum, g, args, kwargs, ans)
+            if c is None:
+                continue
+            old = grads[pidx]
+            grads[pidx] = c if old is None else old + c
+    return grads
+
+
+def _rule_vjp(rule: Any, argnum: int) -> Any:
+    if rule.vjps:
+        vjp = rule.vjps[argnum] if argnum < len(rule.vjps) else None
+        if vjp is None:
+            raise rule.not_differentiable(argnum)
+        return vjp
+    if rule.argnum_vjp is None:
+        raise rule.not_differentiable(argnum)
+    argnum_vjp = rule.argnum_vjp
+    return lambda g, ans, *args, **kwargs: argnum_vjp(argnum, g, ans, *args, **kwargs)
+
+
+def _pull_one(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
+    """The cotangent of one argument for one (unbatched) output cotangent ``g``."""
+    c = _rule_vjp(rule, argnum)(g, ans, *args, **kwargs) if kwargs else \
+        _rule_vjp(rule, argnum)(g, ans, *args)  # fmt: skip
+    if c is None:
+        return None
+    zero_safe = rule.zero_safe
+    if zero_safe and (zero_safe is True or zero_safe(argnum, args)):
+        c = keep_zero_cotangent(c, g)
+    if rule.broadcasts and c.shape != args[argnum].shape:
+        c = unbroadcast(c, args[argnum].shape)
+    return c
+
+
+def _pull_whole(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
+    c = _rule_vjp(rule, argnum)(g, ans, *args, **kwargs) if kwargs else \
+        _rule_vjp(rule, argnum)(g, ans, *args)  # fmt: skip
+    if c is None:
+        return None
+    zero_safe = rule.zero_safe
+    if zero_safe and (zero_safe is True or zero_safe(argnum, args)):
+        c = keep_zero_cotangent(c, g)
+    shape = np.shape(args[argnum])
+    if np.shape(c) != (np.shape(g)[0], *shape):
+        c = unbroadcast_rows(c, shape)
+    return c
+
+
+def _pull_rows(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
+    rows = [_pull_one(rule, argnum, g[b], args, kwargs, ans) for b in range(np.shape(g)[0])]
+    if all(r is None for r in rows):
+        return None
+    if any(r is None for r in rows):
+        ref = unbox_all(args[argnum])
+        zero = np.zeros(np.shape(ref), dtype=np.result_type(ref))
+        rows = [zero if r is None else r for r in rows]
+    return np.stack(rows)

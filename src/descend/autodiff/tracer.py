@@ -22,6 +22,7 @@ from descend.autodiff.registry import (
     METHOD_HANDLERS,
     UFUNC_METHODS,
     UFUNC_RULES,
+    UNSUPPORTED,
     numpy_name,
 )
 
@@ -109,7 +110,10 @@ class Primitive:
 
 
 def new_input(trace: Trace, value: Any) -> Tracer:
-    """Start tracing ``value`` (an input of the differentiated function) on ``trace``."""
+    """Start tracing ``value`` on ``trace``: an input of the differentiated function, or a
+    constant that code may later write traced values into (``np.zeros_like(x)``)."""
+    if not trace.active:
+        raise TracerEscapedError("creating an array like it")
     trace.tape.append((None, (), (), None, value))
     return Tracer(value, trace, len(trace.tape) - 1)
 
@@ -131,11 +135,26 @@ def unbox_all(x: Any) -> Any:
     return x
 
 
+def not_supported(fun: Any) -> NotDifferentiableError:
+    """The error for a NumPy callable descend cannot differentiate, with its reason if known."""
+    reason = UNSUPPORTED.get(fun)
+    if reason is not None:
+        return NotDifferentiableError(f"descend does not differentiate {numpy_name(fun)}: {reason}")
+    return NotDifferentiableError(
+        f"descend has no derivative for {numpy_name(fun)}. If no gradient should flow through "
+        "this call, pass descend.stop_gradient(x) instead of x."
+    )
+
+
 def _constant(fun: Any, *args: Any, **kwargs: Any) -> Any:
     return fun(*unbox_all(args), **unbox_all(kwargs))
 
 
 def _call_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if ufunc.nout > 1:  # modf, frexp, divmod: one handler assembles the outputs
+        handler = FUNCTION_HANDLERS.get(ufunc)
+        if handler is not None:
+            return handler(*inputs, **kwargs)
     if kwargs:
         if "out" in kwargs:
             raise NotDifferentiableError(
@@ -158,10 +177,7 @@ def _call_ufunc(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
         return _constant(ufunc, *inputs, **kwargs)
     rule = UFUNC_RULES.get(ufunc)
     if rule is None:
-        raise NotDifferentiableError(
-            f"descend has no derivative for the ufunc {numpy_name(ufunc)}. If no gradient "
-            "should flow through it, apply it to descend.stop_gradient(x)."
-        )
+        raise not_supported(ufunc)
     out = bind(rule, inputs)
     dtype = kwargs.get("dtype")
     return out if dtype is None else out.astype(dtype)
@@ -208,15 +224,14 @@ class Tracer:
             return handler(*args, **kwargs)
         if func in CONSTANT_FUNCTIONS:
             return _constant(func, *args, **kwargs)
-        raise NotDifferentiableError(
-            f"descend has no derivative for {numpy_name(func)}. If no gradient should flow "
-            "through this call, pass descend.stop_gradient(x) instead of x."
-        )
+        raise not_supported(func)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         raise conversion_error(
             "np.asarray() / np.array() (or another conversion to ndarray; to build an array "
-            "from several traced values use np.stack([...]) or np.concatenate([...]))"
+            "from several traced values use np.stack([...]) or np.concatenate([...]); to write "
+            "traced values into a plain buffer, `buf[i] = x`, use buf = descend.at(buf)[i].set(x) "
+            "or make the buffer with np.zeros_like(x, shape=...) so that it is traced too)"
         )
 
     # --- conversions that would lose the gradient --------------------------------------------
@@ -295,7 +310,7 @@ class Tracer:
 
     @property
     def imag(self) -> Any:
-        return _constant(np.imag, self)
+        return FUNCTION_HANDLERS[np.imag](self)
 
     # --- arithmetic ----------------------------------------------------------------------------
     def __add__(self, other: Any) -> Any:
@@ -390,11 +405,8 @@ class Tracer:
         return METHOD_HANDLERS["__getitem__"](self, index)
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        raise NotDifferentiableError(
-            "in-place assignment `x[...] = v` on a traced value is not supported: descend "
-            "records operations, not memory. Build the result functionally instead, e.g. "
-            "`x = np.where(mask, v, x)` or `x = np.concatenate([x[:i], v, x[i + 1:]])`."
-        )
+        # Recorded as a functional update (descend.autodiff.updates explains the semantics).
+        METHOD_HANDLERS["__setitem__"](self, index, value)
 
     # --- ndarray methods ----------------------------------------------------------------------
     def sum(self, *args: Any, **kwargs: Any) -> Any:

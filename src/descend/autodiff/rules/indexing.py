@@ -213,22 +213,22 @@ def clip(
 
 
 # --- dtype changes --------------------------------------------------------------------------------
-CAST = Rule(
-    lambda x, dtype: x.astype(dtype),
-    (lambda g, ans, x, dtype: g.astype(x.dtype),),
-    name="ndarray.astype",
-)
+def _cast_back(g: Any, ans: Any, x: Any, dtype: Any) -> Any:
+    # Between real and complex only real parts pair up: real to complex has transpose Re(g),
+    # and complex to real (NumPy keeps the real part) has transpose Re(g) as a complex value.
+    if g.dtype.kind == "c" and (x.dtype.kind != "c" or ans.dtype.kind != "c"):
+        g = np.real(g)
+    return g.astype(x.dtype)
+
+
+CAST = Rule(lambda x, dtype: x.astype(dtype), (_cast_back,), name="ndarray.astype")
 
 
 def astype(x: Any, dtype: Any) -> Any:
-    """``x.astype(dtype)``: differentiable between float types, a constant for int/bool."""
-    kind = np.dtype(dtype).kind
-    if kind == "f":
+    """``x.astype(dtype)``: differentiable between float and complex types, a constant for
+    int/bool."""
+    if np.dtype(dtype).kind in "fc":
         return bind(CAST, (x, dtype))
-    if kind == "c":
-        raise NotDifferentiableError(
-            "descend does not differentiate complex numbers yet; keep the computation real."
-        )
     return unbox_all(x).astype(dtype)
 
 

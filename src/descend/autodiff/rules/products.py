@@ -17,7 +17,7 @@ from descend.autodiff.registry import defvjp, defvjp_argnum, existing, implement
 from descend.autodiff.rules.indexing import scatter_add
 from descend.autodiff.rules.shape import ravel, reshape
 from descend.autodiff.tape import unbroadcast
-from descend.autodiff.tracer import bind
+from descend.autodiff.tracer import Tracer, bind
 
 
 def _mT(x: Any) -> Any:
@@ -50,6 +50,9 @@ MATMUL = defvjp(np.matmul, _matmul_vjp_a, _matmul_vjp_b)
 def matmul(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Any:
     if out is not None or kwargs:
         raise NotDifferentiableError("descend differentiates numpy.matmul(a, b) without options.")
+    # The rules read .ndim and .shape: a list operand (x @ [1.0, 2.0]) becomes an array.
+    x1 = x1 if type(x1) is Tracer else np.asarray(x1)
+    x2 = x2 if type(x2) is Tracer else np.asarray(x2)
     return bind(MATMUL, (x1, x2))
 
 
@@ -108,6 +111,8 @@ def dot(a: Any, b: Any, out: Any = None) -> Any:
 
 @implements(np.vdot)
 def vdot(a: Any, b: Any, /) -> Any:
+    if np.iscomplexobj(a):  # vdot conjugates its first argument
+        a = np.conj(a)
     return np.sum(ravel(a) * ravel(b))
 
 
@@ -208,8 +213,13 @@ def einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any
 
 
 # --- gufuncs of NumPy 2 ---------------------------------------------------------------------------
+# vecdot and vecmat conjugate their vector argument, so its cotangent is conjugated back.
 for _name, _vjp_x, _vjp_y in (
-    ("vecdot", lambda g, ans, x, y: g[..., None] * y, lambda g, ans, x, y: g[..., None] * x),
+    (
+        "vecdot",
+        lambda g, ans, x, y: np.conj(g[..., None] * y),
+        lambda g, ans, x, y: g[..., None] * np.conj(x),
+    ),
     (
         "matvec",
         lambda g, ans, a, v: g[..., :, None] * v[..., None, :],
@@ -217,8 +227,8 @@ for _name, _vjp_x, _vjp_y in (
     ),
     (
         "vecmat",
-        lambda g, ans, v, a: np.matmul(a, g[..., None])[..., 0],
-        lambda g, ans, v, a: v[..., :, None] * g[..., None, :],
+        lambda g, ans, v, a: np.conj(np.matmul(a, g[..., None])[..., 0]),
+        lambda g, ans, v, a: np.conj(v)[..., :, None] * g[..., None, :],
     ),
 ):
     for _ufunc in existing(np, [_name]):

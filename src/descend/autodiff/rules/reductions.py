@@ -219,14 +219,23 @@ def prod(
 
 # --- variance and standard deviation ------------------------------------------------------------
 def _centered_over_n(x: Any, axis: tuple[int, ...], ddof: float) -> Any:
-    return (x - np.mean(x, axis=axis, keepdims=True)) / (_count(x.shape, axis) - ddof)
+    centered = (x - np.mean(x, axis=axis, keepdims=True)) / (_count(x.shape, axis) - ddof)
+    # Complex var is mean(|x - mean|²): d|c|² = 2 Re(conj(c) dc), transposed to 2 conj(c).
+    return np.conj(centered) if x.dtype.kind == "c" else centered
+
+
+def _real_cotangent(g: Any, x: Any) -> Any:
+    """The cotangent of a real result of complex ``x``: only its real part pairs with a
+    real tangent (the imaginary part can come from mixing with complex values downstream)."""
+    return np.real(g) if x.dtype.kind == "c" else g
 
 
 VAR = Rule(
     lambda x, axis, keepdims, ddof: np.var(x, axis=axis, keepdims=keepdims, ddof=ddof),
     (
         lambda g, ans, x, axis, keepdims, ddof: (
-            expand_cotangent(g, x.shape, axis, keepdims) * (2 * _centered_over_n(x, axis, ddof))
+            expand_cotangent(_real_cotangent(g, x), x.shape, axis, keepdims)
+            * (2 * _centered_over_n(x, axis, ddof))
         ),
     ),
     name="numpy.var",
@@ -235,7 +244,8 @@ STD = Rule(
     lambda x, axis, keepdims, ddof: np.std(x, axis=axis, keepdims=keepdims, ddof=ddof),
     (
         lambda g, ans, x, axis, keepdims, ddof: (
-            expand_cotangent(g / ans, x.shape, axis, keepdims) * _centered_over_n(x, axis, ddof)
+            expand_cotangent(_real_cotangent(g, x) / ans, x.shape, axis, keepdims)
+            * _centered_over_n(x, axis, ddof)
         ),
     ),
     name="numpy.std",
@@ -316,6 +326,36 @@ def _scan(rule: Rule, name: str) -> Any:
 
 implements(np.cumsum)(_scan(CUMSUM, "cumsum"))
 implements(np.cumprod)(_scan(CUMPROD, "cumprod"))
+
+
+def _cumulative(scan: Any, identity: float, name: str) -> Any:
+    # The array-API scans: cumsum/cumprod that refuse to flatten and can prepend the identity.
+    def handler(
+        x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any = None,
+        include_initial: bool = False,
+    ) -> Any:  # fmt: skip
+        _reject(name, out)
+        x = np.atleast_1d(x)
+        if axis is None:
+            if np.ndim(x) > 1:
+                raise ValueError(
+                    f"numpy.{name} of an array with more than one dimension needs axis=."
+                )
+            axis = 0
+        res = scan(x, axis=axis, dtype=dtype)
+        if not include_initial:
+            return res
+        axis = normalize_axis(axis, np.ndim(x))[0]
+        initial_shape = keepdims_shape(np.shape(x), (axis,))
+        initial = np.full(initial_shape, identity, dtype=np.result_type(res))
+        return np.concatenate([initial, res], axis=axis)
+
+    return handler
+
+
+if hasattr(np, "cumulative_sum"):  # NumPy >= 2.1
+    implements(np.cumulative_sum)(_cumulative(np.cumsum, 0.0, "cumulative_sum"))
+    implements(np.cumulative_prod)(_cumulative(np.cumprod, 1.0, "cumulative_prod"))
 
 
 # --- composites ---------------------------------------------------------------------------------

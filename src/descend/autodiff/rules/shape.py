@@ -22,7 +22,7 @@ from descend.autodiff.tracer import bind
 _NO_VALUE = np._NoValue
 
 
-def _ghost(shape: tuple[int, ...]) -> np.ndarray:
+def ghost(shape: tuple[int, ...]) -> np.ndarray:
     """A zero-byte stand-in array of ``shape``, to ask NumPy what shape an operation gives."""
     return np.broadcast_to(np.empty((), dtype=bool), shape)
 
@@ -57,12 +57,12 @@ def ravel(a: Any, order: str = "C") -> Any:
 
 @implements(np.squeeze)
 def squeeze(a: Any, axis: Any = None) -> Any:
-    return reshape(a, np.squeeze(_ghost(np.shape(a)), axis).shape)
+    return reshape(a, np.squeeze(ghost(np.shape(a)), axis).shape)
 
 
 @implements(np.expand_dims)
 def expand_dims(a: Any, axis: Any) -> Any:
-    return reshape(a, np.expand_dims(_ghost(np.shape(a)), axis).shape)
+    return reshape(a, np.expand_dims(ghost(np.shape(a)), axis).shape)
 
 
 def _at_least(ndim: int, *arys: Any) -> Any:
@@ -116,7 +116,7 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
 def moveaxis(a: Any, source: Any, destination: Any) -> Any:
     # Axis i of the ghost has length i + 1, so the moved ghost's shape spells the permutation
     # (and NumPy validates source and destination for us).
-    moved = np.moveaxis(_ghost(tuple(range(1, np.ndim(a) + 1))), source, destination)
+    moved = np.moveaxis(ghost(tuple(range(1, np.ndim(a) + 1))), source, destination)
     return transpose(a, [n - 1 for n in moved.shape])
 
 
@@ -304,7 +304,6 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
 # --- copies and triangles -------------------------------------------------------------------------
 COPY = Rule(lambda x: np.copy(x), (lambda g, ans, x: g,), name="numpy.copy")
 implements(np.copy)(lambda a, order="K", subok=False: bind(COPY, (a,)))
-implements(np.real)(lambda val: val)
 
 TRIU = Rule(lambda x, k: np.triu(x, k), (lambda g, ans, x, k: np.triu(g, k),), name="numpy.triu")
 TRIL = Rule(lambda x, k: np.tril(x, k), (lambda g, ans, x, k: np.tril(g, k),), name="numpy.tril")

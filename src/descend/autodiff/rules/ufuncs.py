@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from descend.autodiff.core import zero_vjp
-from descend.autodiff.registry import constant_functions, defvjp, existing
-from descend.autodiff.tracer import Tracer
+from descend.autodiff.core import Rule, zero_vjp
+from descend.autodiff.errors import NotDifferentiableError
+from descend.autodiff.registry import constant_functions, defvjp, existing, implements
+from descend.autodiff.tracer import Tracer, bind, unbox_all
 
 LN2 = np.log(2.0)
 LN10 = np.log(10.0)
@@ -27,6 +28,10 @@ def _unary(ufunc: np.ufunc, vjp: Any, zero_safe: bool = False) -> None:
 
 def _binary(ufunc: np.ufunc, vjp_x: Any, vjp_y: Any, zero_safe: Any = False) -> None:
     defvjp(ufunc, vjp_x, vjp_y, broadcasts=True, zero_safe=zero_safe)
+
+
+def _is_complex(x: Any) -> bool:
+    return np.result_type(unbox_all(x)).kind == "c"
 
 
 def _sign_of(x: Any) -> Any:
@@ -72,8 +77,6 @@ _binary(
 )
 _unary(np.negative, lambda g, ans, x: -g)
 _unary(np.positive, lambda g, ans, x: g)
-_unary(np.conjugate, lambda g, ans, x: g)
-_unary(np.absolute, lambda g, ans, x: g * np.sign(x))
 _unary(np.fabs, lambda g, ans, x: g * np.sign(x))
 _unary(np.square, lambda g, ans, x: g * (2 * x))
 _unary(np.reciprocal, lambda g, ans, x: -g * (ans * ans), zero_safe=True)
@@ -94,7 +97,12 @@ def _power_base(g: Any, ans: Any, x: Any, y: Any) -> Any:
 
 
 def _power_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
-    # d/dy x**y = x**y log x; its limit at x == 0 is 0, and it is undefined (NaN) for x < 0.
+    # d/dy x**y = x**y log x; its limit at x == 0 is 0. For a real result it is undefined (NaN)
+    # for x < 0; a complex result takes the principal log, as NumPy's complex power does.
+    if _is_complex(ans):
+        zero = x == 0
+        log_x = np.log(np.where(zero, 1.0, x) + 0j)
+        return g * np.where(zero, 0.0, ans * log_x)
     positive = x > 0
     log_x = np.log(np.where(positive, x, 1.0))
     return g * np.where(positive, ans * log_x, np.where(x == 0, 0.0, np.nan))
@@ -163,11 +171,24 @@ _unary(np.arctan, lambda g, ans, x: g / (1 + x * x))
 _unary(np.sinh, lambda g, ans, x: g * np.cosh(x), zero_safe=True)
 _unary(np.cosh, lambda g, ans, x: g * np.sinh(x), zero_safe=True)
 _unary(np.tanh, lambda g, ans, x: g * (1 - ans * ans))
-_unary(np.arcsinh, lambda g, ans, x: g / np.hypot(x, 1.0))
-_unary(np.arccosh, lambda g, ans, x: g / np.sqrt((x - 1) * (x + 1)), zero_safe=True)
+# hypot is real-only; for complex z the principal branches need sqrt(1 + z²) for arcsinh and
+# sqrt(z - 1) * sqrt(z + 1) (not sqrt(z² - 1), which flips sign for Re z < 0) for arccosh.
+_unary(
+    np.arcsinh,
+    lambda g, ans, x: g / (np.sqrt(1 + x * x) if _is_complex(x) else np.hypot(x, 1.0)),
+)
+_unary(
+    np.arccosh,
+    lambda g, ans, x: (
+        g / (np.sqrt(x - 1) * np.sqrt(x + 1) if _is_complex(x) else np.sqrt((x - 1) * (x + 1)))
+    ),
+    zero_safe=True,
+)
 _unary(np.arctanh, lambda g, ans, x: g / (1 - x * x), zero_safe=True)
 _unary(np.deg2rad, lambda g, ans, x: g * (np.pi / 180))
 _unary(np.rad2deg, lambda g, ans, x: g * (180 / np.pi))
+_unary(np.radians, lambda g, ans, x: g * (np.pi / 180))
+_unary(np.degrees, lambda g, ans, x: g * (180 / np.pi))
 _binary(
     np.arctan2,
     lambda g, ans, y, x: g * x / (x * x + y * y),
@@ -212,9 +233,50 @@ constant_functions(
             "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
             "logical_and", "logical_or", "logical_xor", "logical_not",
             "isnan", "isinf", "isfinite", "isnat", "signbit",
-            "floor", "ceil", "trunc", "rint", "sign", "floor_divide", "heaviside", "spacing",
+            "floor", "ceil", "trunc", "rint", "floor_divide", "heaviside", "spacing",
             "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_count",
             "invert", "left_shift", "right_shift", "gcd", "lcm",
         ],
     )
 )  # fmt: skip
+
+
+# --- two outputs: a differentiable part and a constant part -----------------------------------
+# A ufunc with two outputs cannot be one Rule (a rule has one result), so these are handlers
+# keyed by the ufunc: each returns the pair, binding a rule for the differentiable output only.
+MODF_FRACTION = Rule(lambda x: np.modf(x)[0], (lambda g, ans, x: g,), name="numpy.modf")
+FREXP_MANTISSA = Rule(
+    lambda x: np.frexp(x)[0],
+    # mantissa = x * 2**-exponent, the exponent being piecewise constant.
+    (lambda g, ans, x: np.ldexp(g, -np.frexp(unbox_all(x))[1]),),
+    name="numpy.frexp",
+)
+
+
+def _plain_call(ufunc: np.ufunc, kwargs: dict[str, Any]) -> None:
+    if kwargs:
+        raise NotDifferentiableError(
+            f"descend differentiates numpy.{ufunc.__name__} without options; got "
+            f"{', '.join(k + '=' for k in sorted(kwargs))}."
+        )
+
+
+@implements(np.modf)
+def modf(x: Any, /, **kwargs: Any) -> tuple[Any, Any]:
+    """Fractional part (derivative 1) and integral part (constant)."""
+    _plain_call(np.modf, kwargs)
+    return bind(MODF_FRACTION, (x,)), np.modf(unbox_all(x))[1]
+
+
+@implements(np.frexp)
+def frexp(x: Any, /, **kwargs: Any) -> tuple[Any, Any]:
+    """Mantissa (derivative ``2**-exponent``) and integer exponent (constant)."""
+    _plain_call(np.frexp, kwargs)
+    return bind(FREXP_MANTISSA, (x,)), np.frexp(unbox_all(x))[1]
+
+
+@implements(np.divmod)
+def divmod_(x1: Any, x2: Any, /, **kwargs: Any) -> tuple[Any, Any]:
+    """Quotient (constant, like floor_divide) and remainder (differentiable, like remainder)."""
+    _plain_call(np.divmod, kwargs)
+    return np.floor_divide(unbox_all(x1), unbox_all(x2)), np.remainder(x1, x2)
