@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from descend.autodiff.api import vjp
 from descend.autodiff.core import Rule
 from descend.autodiff.tracer import Tracer, bind, unbox_all
 from descend.pytree import tree_flatten, tree_map, tree_unflatten
@@ -76,8 +77,7 @@ class _Split:
 def _zeros_for_none(ct: Any, ref: Any) -> Any:
     """``ct`` with each None (a zero cotangent, as in JAX) replaced by zeros shaped like ``ref``."""
     if ct is None:
-        return tree_map(lambda r: np.zeros(np.shape(unbox_all(r)), np.result_type(unbox_all(r))),
-                        ref)  # fmt: skip
+        return tree_map(_zeros, ref)
     if isinstance(ct, dict) and isinstance(ref, dict):
         return {k: _zeros_for_none(ct.get(k), ref[k]) for k in ref}
     if isinstance(ct, tuple | list) and isinstance(ref, tuple | list) and len(ct) == len(ref):
@@ -94,17 +94,23 @@ def _single_output(out: Any, name: str) -> None:
 
 
 class _PerCotangent:
-    """Call a whole-cotangent rule once per cotangent and hand out its leaves one by one."""
+    """The ``argnum_vjp`` of a whole-call rule: ``pull(leaves, g)`` gives every argument's
+    cotangent at once; it runs once per cotangent and hands the leaves out one by one."""
 
-    def __init__(self, pull: Callable[[Any], list[Any]]) -> None:
+    def __init__(self, pull: Callable[[tuple, Any], list[Any]]) -> None:
         self.pull = pull
         self.key: Any = None
         self.leaves: list[Any] = []
 
-    def __call__(self, argnum: int, g: Any, ans: Any, *args: Any) -> Any:
+    def __call__(self, argnum: int, g: Any, ans: Any, *leaves: Any) -> Any:
         if self.key is not g:
-            self.key, self.leaves = g, self.pull(g)
+            self.key, self.leaves = g, self.pull(leaves, g)
         return self.leaves[argnum]
+
+
+def _zeros(like: Any) -> np.ndarray:
+    value = unbox_all(like)
+    return np.zeros(np.shape(value), np.result_type(value))
 
 
 class custom_vjp:
@@ -161,7 +167,7 @@ class custom_vjp:
             residuals.append(res)
             return out
 
-        def pull(g: Any) -> list[Any]:
+        def pull(leaves: tuple, g: Any) -> list[Any]:
             cts = bwd(*split.static(), residuals[0], g)
             return split.flatten_cotangents(cts, f"{name}'s bwd")
 
@@ -223,35 +229,20 @@ class custom_jvp:
             return t_out
 
         def jvp(tangents: list[Any], ans: Any, *leaves: Any) -> Any:
-            full = [
-                np.zeros(np.shape(unbox_all(v)), np.result_type(unbox_all(v))) if t is None else t
-                for t, v in zip(tangents, leaves)
-            ]
+            full = [_zeros(v) if t is None else t for t, v in zip(tangents, leaves)]
             return tangent_out(leaves, full)
 
-        def make_pull(leaves: tuple) -> Callable[[Any], list[Any]]:
-            def pull(g: Any) -> list[Any]:
-                from descend.autodiff.api import vjp
-
-                zeros = [np.zeros(np.shape(unbox_all(v)), np.result_type(unbox_all(v)))
-                         for v in leaves]  # fmt: skip
-                _, back = vjp(lambda *ts: tangent_out(leaves, ts), *zeros)
-                return list(back(g))
-
-            return pull
-
-        pulls: dict[int, _PerCotangent] = {}
-
-        def argnum_vjp(argnum: int, g: Any, ans: Any, *leaves: Any) -> Any:
-            per = pulls.setdefault(0, _PerCotangent(make_pull(leaves)))
-            return per(argnum, g, ans)
+        def pull(leaves: tuple, g: Any) -> list[Any]:
+            # The rule is linear in the tangents: its vjp in them is the transpose.
+            _, back = vjp(lambda *ts: tangent_out(leaves, ts), *(_zeros(v) for v in leaves))
+            return list(back(g))
 
         def run(*leaves: Any) -> Any:
             out = self.fun(*split.rebuild(leaves))
             _single_output(out, name)
             return out
 
-        rule = Rule(run, (), name=name, argnum_vjp=argnum_vjp, jvp=jvp)
+        rule = Rule(run, (), name=name, argnum_vjp=_PerCotangent(pull), jvp=jvp)
         return bind(rule, split.leaves)
 
 
@@ -289,23 +280,12 @@ def checkpoint(fun: Callable[..., Any]) -> Callable[..., Any]:
             _single_output(out, getattr(fun, "__name__", "the checkpointed function"))
             return out
 
-        def make_pull(leaves: tuple) -> Callable[[Any], list[Any]]:
-            def pull(g: Any) -> list[Any]:
-                from descend.autodiff.api import vjp
-
-                _, back = vjp(run, *leaves)
-                return list(back(g))
-
-            return pull
-
-        pulls: dict[int, _PerCotangent] = {}
-
-        def argnum_vjp(argnum: int, g: Any, ans: Any, *leaves: Any) -> Any:
-            per = pulls.setdefault(0, _PerCotangent(make_pull(leaves)))
-            return per(argnum, g, ans)
+        def pull(leaves: tuple, g: Any) -> list[Any]:
+            _, back = vjp(run, *leaves)  # recompute the call, on its own tape
+            return list(back(g))
 
         rule = Rule(run, (), name=f"checkpoint({getattr(fun, '__name__', 'fun')})",
-                    argnum_vjp=argnum_vjp)  # fmt: skip
+                    argnum_vjp=_PerCotangent(pull))  # fmt: skip
         return bind(rule, split.leaves)
 
     return checkpointed

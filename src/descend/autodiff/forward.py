@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from descend.autodiff.core import Rule, Trace
-from descend.autodiff.tape import backward, backward_batched, keep_zero_cotangent, unbroadcast
+from descend.autodiff.tape import (
+    backward,
+    backward_batched,
+    keep_zero_cotangent,
+    rule_vjp,
+    unbroadcast,
+)
 from descend.autodiff.tracer import Tracer, new_input, unbox_all
 
 __all__ = ["TangentTape", "forward_trace", "tangent_of"]
@@ -146,18 +152,6 @@ def _native(rule: Rule, tangents: list[tuple[int, Any]], args: Any, kwargs: dict
     return rule.jvp(per_arg, ans, *args, **kwargs)
 
 
-def _vjp(rule: Rule, argnum: int) -> Any:
-    if rule.vjps:
-        vjp = rule.vjps[argnum] if argnum < len(rule.vjps) else None
-        if vjp is None:
-            raise rule.not_differentiable(argnum)
-        return vjp
-    if rule.argnum_vjp is None:
-        raise rule.not_differentiable(argnum)
-    argnum_vjp = rule.argnum_vjp
-    return lambda g, ans, *args, **kwargs: argnum_vjp(argnum, g, ans, *args, **kwargs)
-
-
 def _diagonal(
     rule: Rule, argnum: int, t: Any, args: Any, kwargs: dict, ans: Any, batch: int | None
 ) -> Any:
@@ -169,7 +163,7 @@ def _diagonal(
             # Align the argument's axes with the result's, behind the batch axis.
             t = np.reshape(t, lead + (1,) * (len(shape) + 1 - len(t_shape)) + t_shape[1:])
         t = np.broadcast_to(t, lead + shape)
-    part = _vjp(rule, argnum)(t, ans, *args, **kwargs)
+    part = rule_vjp(rule, argnum)(t, ans, *args, **kwargs)
     if part is None:
         return None
     zero_safe = rule.zero_safe
@@ -185,7 +179,7 @@ def _transposed(
     trace = Trace()
     try:
         u = new_input(trace, np.ones(np.shape(value), dtype=np.result_type(value)))
-        c = _vjp(rule, argnum)(u, ans, *args, **kwargs)
+        c = rule_vjp(rule, argnum)(u, ans, *args, **kwargs)
         if c is not None and rule.broadcasts and np.shape(c) != np.shape(args[argnum]):
             c = unbroadcast(c, np.shape(args[argnum]))
     finally:

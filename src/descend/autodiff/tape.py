@@ -9,7 +9,14 @@ import numpy as np
 from descend.autodiff.core import Trace
 from descend.autodiff.tracer import unbox_all
 
-__all__ = ["backward", "backward_batched", "keep_zero_cotangent", "unbroadcast", "unbroadcast_rows"]
+__all__ = [
+    "backward",
+    "backward_batched",
+    "keep_zero_cotangent",
+    "rule_vjp",
+    "unbroadcast",
+    "unbroadcast_rows",
+]
 
 
 def unbroadcast(c: Any, shape: tuple[int, ...]) -> Any:
@@ -165,7 +172,8 @@ def backward_batched(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
     return grads
 
 
-def _rule_vjp(rule: Any, argnum: int) -> Any:
+def rule_vjp(rule: Any, argnum: int) -> Any:
+    """``rule``'s vjp of argument ``argnum`` as ``vjp(g, ans, *args, **kwargs)``, or raise."""
     if rule.vjps:
         vjp = rule.vjps[argnum] if argnum < len(rule.vjps) else None
         if vjp is None:
@@ -177,30 +185,34 @@ def _rule_vjp(rule: Any, argnum: int) -> Any:
     return lambda g, ans, *args, **kwargs: argnum_vjp(argnum, g, ans, *args, **kwargs)
 
 
-def _pull_one(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
-    """The cotangent of one argument for one (unbatched) output cotangent ``g``."""
-    c = _rule_vjp(rule, argnum)(g, ans, *args, **kwargs) if kwargs else \
-        _rule_vjp(rule, argnum)(g, ans, *args)  # fmt: skip
+def _cotangent(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
+    """The vjp of argument ``argnum``, with the zero-safety check made at once."""
+    vjp = rule_vjp(rule, argnum)
+    c = vjp(g, ans, *args, **kwargs) if kwargs else vjp(g, ans, *args)
     if c is None:
         return None
     zero_safe = rule.zero_safe
     if zero_safe and (zero_safe is True or zero_safe(argnum, args)):
         c = keep_zero_cotangent(c, g)
-    if rule.broadcasts and c.shape != args[argnum].shape:
+    kind = (c.dtype if hasattr(c, "dtype") else np.result_type(c)).kind
+    if kind == "c" and np.result_type(args[argnum]).kind != "c":
+        c = np.real(c)  # a real operand of a complex operation: JAX's convention
+    return c
+
+
+def _pull_one(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
+    """The cotangent of one argument for one (unbatched) output cotangent ``g``."""
+    c = _cotangent(rule, argnum, g, args, kwargs, ans)
+    if c is not None and rule.broadcasts and c.shape != args[argnum].shape:
         c = unbroadcast(c, args[argnum].shape)
     return c
 
 
 def _pull_whole(rule: Any, argnum: int, g: Any, args: Any, kwargs: Any, ans: Any) -> Any:
-    c = _rule_vjp(rule, argnum)(g, ans, *args, **kwargs) if kwargs else \
-        _rule_vjp(rule, argnum)(g, ans, *args)  # fmt: skip
-    if c is None:
-        return None
-    zero_safe = rule.zero_safe
-    if zero_safe and (zero_safe is True or zero_safe(argnum, args)):
-        c = keep_zero_cotangent(c, g)
+    """The cotangents of one argument for the whole batch ``g`` (elementwise rules)."""
+    c = _cotangent(rule, argnum, g, args, kwargs, ans)
     shape = np.shape(args[argnum])
-    if np.shape(c) != (np.shape(g)[0], *shape):
+    if c is not None and np.shape(c) != (np.shape(g)[0], *shape):
         c = unbroadcast_rows(c, shape)
     return c
 
