@@ -187,14 +187,14 @@ class custom_jvp:
     >>> import numpy as np
     >>> import descend
     >>> @descend.custom_jvp
-    ... def log1pexp(x):
-    ...     return np.log1p(np.exp(x))
-    >>> @log1pexp.defjvp
-    ... def log1pexp_jvp(primals, tangents):
+    ... def softplus(x):
+    ...     return np.logaddexp(0.0, x)
+    >>> @softplus.defjvp
+    ... def softplus_jvp(primals, tangents):
     ...     (x,), (t,) = primals, tangents
-    ...     return log1pexp(x), t / (1.0 + np.exp(-x))
-    >>> float(descend.grad(log1pexp)(1000.0))  # exp(1000) overflows; the rule does not
-    1.0
+    ...     return softplus(x), t * 0.5 * (1.0 + np.tanh(0.5 * x))  # the logistic function
+    >>> float(descend.grad(softplus)(1000.0)), float(descend.jvp(softplus, (0.0,), (2.0,))[1])
+    (1.0, 1.0)
     """
 
     def __init__(self, fun: Callable[..., Any], nondiff_argnums: Sequence[int] = ()) -> None:

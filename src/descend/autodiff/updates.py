@@ -2,10 +2,12 @@
 
 NumPy's ``x[i] = v`` mutates memory; descend records operations, so an assignment to a traced
 ``x`` is recorded as the functional update ``x = set_item(x, i, v)`` and the Python object ``x``
-is re-pointed at the result. Every name bound to that same object sees the update, as with
-NumPy; views taken from ``x`` *before* the assignment (``y = x[:2]``) keep their old values,
-unlike NumPy. `at` is the explicit route that works on plain arrays too (it never mutates):
-``x = descend.at(x)[i].set(v)``, as in JAX.
+is re-pointed at the result. NumPy's functions that write into their first argument
+(``np.put``, ``np.copyto``, ``np.place``, ``np.putmask``, ``np.put_along_axis``,
+``np.fill_diagonal``) are the same assignment, spelled differently. Every name bound to that
+same object sees the update, as with NumPy; views taken from ``x`` *before* the assignment
+(``y = x[:2]``) keep their old values, unlike NumPy. `at` is the explicit route that works on
+plain arrays too (it never mutates): ``x = descend.at(x)[i].set(v)``, as in JAX.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from descend.autodiff.core import Rule
-from descend.autodiff.registry import METHOD_HANDLERS
+from descend.autodiff.errors import NotDifferentiableError
+from descend.autodiff.registry import METHOD_HANDLERS, implements, numpy_name
 from descend.autodiff.rules.indexing import _normalize_index, _targets_unique, scatter_add
 from descend.autodiff.tape import unbroadcast
 from descend.autodiff.tracer import Primitive, Tracer, unbox_all
@@ -151,3 +154,102 @@ class at:
 
     def __getitem__(self, index: Any) -> _Updater:
         return _Updater(self.x, index)
+
+
+# --- NumPy's functions that write into their first argument -------------------------------------
+def _destination(fun: Any, a: Any, hint: str = "") -> Tracer:
+    if type(a) is not Tracer:
+        raise NotDifferentiableError(
+            f"{numpy_name(fun)} would write traced values into a plain NumPy array, which "
+            "cannot hold them. Make the destination traced (np.zeros_like(x) of a traced x), "
+            f"or build the result with descend.at(a)[index].set(values), which returns it.{hint}"
+        )
+    return a
+
+
+def _cycled(values: Any, n: int) -> Any:
+    """The first ``n`` elements of ``values`` flattened and repeated as often as needed."""
+    flat = np.ravel(values)
+    size = np.size(unbox_all(flat))
+    if size == 0:
+        raise ValueError("cannot write from an empty array of values")
+    return flat[np.arange(n) % size]
+
+
+def _flat_positions(shape: tuple[int, ...], flat: np.ndarray) -> tuple[np.ndarray, ...]:
+    return np.unravel_index(flat, shape) if shape else ()
+
+
+@implements(np.copyto)
+def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
+    dst = _destination(
+        np.copyto,
+        dst,
+        " np.full_like(plain_array, v) with a traced v ends here too (NumPy "
+        "fills a new plain array with copyto): use np.broadcast_to(v, plain_array.shape).",
+    )
+    mask = np.broadcast_to(np.asarray(unbox_all(where), dtype=bool), dst.shape)
+    assign(dst, mask, np.broadcast_to(src, dst.shape)[mask])
+
+
+@implements(np.put)
+def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
+    a = _destination(np.put, a)
+    flat = np.ravel(np.asarray(unbox_all(ind), dtype=np.intp))
+    n = a.size
+    if mode == "wrap":
+        flat = np.mod(flat, n)
+    elif mode == "clip":
+        flat = np.clip(flat, 0, n - 1)
+    elif np.any((flat < -n) | (flat >= n)):
+        raise IndexError(f"index out of range for array of size {n}")
+    assign(a, _flat_positions(a.shape, np.mod(flat, max(n, 1))), _cycled(v, flat.size))
+
+
+@implements(np.place)
+def place(arr: Any, mask: Any, vals: Any) -> None:
+    arr = _destination(np.place, arr)
+    positions = np.flatnonzero(np.asarray(unbox_all(mask), dtype=bool))
+    if positions.size:
+        assign(arr, _flat_positions(arr.shape, positions), _cycled(vals, positions.size))
+
+
+@implements(np.putmask)
+def putmask(a: Any, mask: Any, values: Any) -> None:
+    a = _destination(np.putmask, a)
+    positions = np.flatnonzero(np.broadcast_to(np.asarray(unbox_all(mask), bool), a.shape))
+    if positions.size:
+        # putmask pairs a.flat[i] with values.flat[i % values.size], not the i-th true one.
+        flat = np.ravel(values)
+        picked = flat[positions % np.size(unbox_all(flat))]
+        assign(a, _flat_positions(a.shape, positions), picked)
+
+
+@implements(np.put_along_axis)
+def put_along_axis(arr: Any, indices: Any, values: Any, axis: Any) -> None:
+    arr = _destination(np.put_along_axis, arr)
+    indices = np.asarray(unbox_all(indices))
+    if axis is None:
+        flat = np.ravel(indices)
+        assign(arr, _flat_positions(arr.shape, np.mod(flat, arr.size)),
+               np.ravel(np.broadcast_to(values, flat.shape)))  # fmt: skip
+        return
+    ndim = arr.ndim
+    axis = int(axis) % ndim
+    index = tuple(
+        indices if i == axis else np.arange(arr.shape[i]).reshape([-1 if j == i else 1
+                                                                    for j in range(ndim)])
+        for i in range(ndim)
+    )  # fmt: skip
+    shape = np.broadcast_shapes(*(np.shape(i) for i in index))
+    assign(arr, index, np.broadcast_to(values, shape))
+
+
+@implements(np.fill_diagonal)
+def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
+    a = _destination(np.fill_diagonal, a)
+    # NumPy decides which elements are the diagonal; ask it on a mask of the same shape.
+    mask = np.zeros(a.shape, dtype=bool)
+    np.fill_diagonal(mask, True, wrap=wrap)
+    positions = np.flatnonzero(mask)
+    assign(a, _flat_positions(a.shape, positions), _cycled(val, positions.size))

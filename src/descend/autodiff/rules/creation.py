@@ -261,21 +261,7 @@ constant_functions(
     )
 )  # fmt: skip
 
-# --- refused: writes into an argument, or out of the program ------------------------------------
-_WRITES_IN_PLACE = (
-    "it writes into its first argument in place, and descend records operations, not memory. "
-    "Assign with indexing instead: `y[idx] = value` on a traced y (recorded as a new traced "
-    "value), or `y = descend.at(y)[idx].set(value)`, which works on plain arrays too."
-)
-unsupported(
-    _WRITES_IN_PLACE,
-    existing(np, ["put", "put_along_axis", "place", "putmask", "fill_diagonal"]),
-)
-unsupported(
-    _WRITES_IN_PLACE + " np.full_like(plain_array, v) with a traced v ends here too (NumPy "
-    "fills a new plain array with copyto): use np.broadcast_to(v, plain_array.shape).",
-    [np.copyto],
-)
+# --- refused: writes out of the program ---------------------------------------------------------
 unsupported(
     "saving a traced value would drop its gradient. Save descend.stop_gradient(x) inside "
     "the function, or save the value the differentiated function returns.",
