@@ -22,6 +22,7 @@ from .table_shape import SHAPE
 from .table_signal import SIGNAL
 from .table_sorting import SORTING
 from .table_special import SPECIAL
+from .table_special_multi import SPECIAL_MULTI
 from .table_updates import UPDATES
 
 ALL_SPECS = (
@@ -39,6 +40,7 @@ ALL_SPECS = (
     + COMPLEX
     + SIGNAL
     + SPECIAL
+    + SPECIAL_MULTI
     + LINALG
 )
 COVERED = {c for s in ALL_SPECS for c in s.covers}

@@ -23,6 +23,7 @@ from descend.autodiff.rules import (  # noqa: F401 - imported for their registra
     special,
     special_bessel,
     special_classified,
+    special_multi,
     special_polynomials,
     special_stats,
     ufunc_methods,

@@ -16,6 +16,7 @@ functions that convert their input, such as ``logsumexp``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -60,7 +61,7 @@ class SpecialRule(Rule):
 
     def __init__(
         self,
-        fun: np.ufunc,
+        fun: Callable[..., Any],
         vjps: tuple[Vjp | None, ...],
         fixed: dict[int, tuple[str, str]],
         name: str,
