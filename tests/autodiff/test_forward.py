@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from descend import grad, hessian, hvp, jacfwd, jacobian, jvp, vjp
+from descend import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, vjp
 from descend.autodiff import api
 
 W = np.random.default_rng(0).standard_normal((5, 4)) / 2
@@ -96,7 +96,7 @@ def test_jacobian_pytrees_and_argnums() -> None:
         return {"s": np.sum(a * b), "v": a * 2.0}
 
     a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
-    for jac in (jacobian, jacfwd):
+    for jac in (jacobian, jacfwd, jacrev):
         J = jac(f, argnums=(0, 1))(a, b)
         np.testing.assert_array_equal(J["s"][0], b)
         np.testing.assert_array_equal(J["s"][1], a)

@@ -20,7 +20,16 @@ from descend.autodiff.tape import backward, backward_batched
 from descend.autodiff.tracer import Tracer, new_input, unbox_all
 from descend.pytree import TreeDef, tree_flatten, tree_map, tree_unflatten, tree_vdot
 
-__all__ = ["grad", "hessian", "hvp", "jacobian", "stop_gradient", "value_and_grad", "vjp"]
+__all__ = [
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jacrev",
+    "stop_gradient",
+    "value_and_grad",
+    "vjp",
+]
 
 ArgNums = int | Sequence[int]
 
@@ -459,6 +468,10 @@ def _jacobian(
 
 
 _BATCH_ELEMENTS = 1 << 22
+
+
+jacrev = jacobian
+"""JAX's name for `jacobian` (reverse mode), for code written against JAX."""
 
 
 def hessian(fun: Callable[..., Any], argnums: ArgNums = 0) -> Callable[..., Any]:
