@@ -31,7 +31,7 @@ from descend.autodiff.tape import (
 )
 from descend.autodiff.tracer import Tracer, new_input, unbox_all
 
-__all__ = ["TangentTape", "forward_trace", "tangent_of"]
+__all__ = ["LINEAR_JVPS", "TangentTape", "forward_trace", "tangent_of"]
 
 
 class TangentTape(list):
@@ -113,23 +113,28 @@ def _push(
     """The tangent of ``ans = rule.fun(*args)`` given the tangents of some of its arguments."""
     if rule.jvp is not None:
         if batch is None:
-            return _native(rule, tangents, args, kwargs, ans)
+            return _native(rule.jvp, tangents, args, kwargs, ans)
         # Native rules are written for one direction: push each row of the batch.
         return np.stack(
             [
-                _native(rule, [(i, t[b]) for i, t in tangents], args, kwargs, ans)
+                _native(rule.jvp, [(i, t[b]) for i, t in tangents], args, kwargs, ans)
                 for b in range(batch)
             ]
         )
+    if batch is None:
+        linear = LINEAR_JVPS.get(rule)
+        if linear is not None:
+            return _native(linear, tangents, args, kwargs, ans)
     total = None
     fun = rule.fun
+    real_value = not _is_complex(ans)
     # An elementwise Jacobian is its own transpose for real values only: abs or angle of a
     # complex value is not complex-differentiable, so its vjp is not its jvp.
     elementwise = (
         isinstance(fun, np.ufunc)
         and fun.signature is None  # not matmul, vecdot
-        and np.result_type(unbox_all(ans)).kind != "c"
-        and all(np.result_type(unbox_all(args[i])).kind != "c" for i, _ in tangents)
+        and real_value
+        and not any(_is_complex(args[i]) for i, _ in tangents)
     )
     for argnum, t in tangents:
         if elementwise:
@@ -138,18 +143,28 @@ def _push(
             part = _transposed(rule, argnum, t, args, kwargs, ans, batch)
         if part is not None:
             total = part if total is None else total + part
-    real_value = np.result_type(unbox_all(ans)).kind != "c"
-    if total is not None and real_value and np.result_type(unbox_all(total)).kind == "c":
+    if total is not None and real_value and _is_complex(total):
         total = np.real(total)  # a real value has a real tangent
     return total
 
 
-def _native(rule: Rule, tangents: list[tuple[int, Any]], args: Any, kwargs: dict, ans: Any) -> Any:
+def _is_complex(x: Any) -> bool:
+    if type(x) is not np.ndarray:
+        x = unbox_all(x)
+    return (x.dtype if hasattr(x, "dtype") else np.result_type(x)).kind == "c"
+
+
+# Native forward rules of primitives that are linear in their traced arguments (reshape, sum,
+# indexing, matmul...): pushing a tangent through them is one call, not a transposed tape. They
+# serve single directions; a batch of directions goes through the batched transposed path.
+LINEAR_JVPS: dict[Rule, Any] = {}
+
+
+def _native(jvp: Any, tangents: list[tuple[int, Any]], args: Any, kwargs: dict, ans: Any) -> Any:
     per_arg: list[Any] = [None] * len(args)
     for argnum, t in tangents:
         per_arg[argnum] = t
-    assert rule.jvp is not None
-    return rule.jvp(per_arg, ans, *args, **kwargs)
+    return jvp(per_arg, ans, *args, **kwargs)
 
 
 def _diagonal(

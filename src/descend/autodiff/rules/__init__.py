@@ -10,6 +10,7 @@ from descend.autodiff.rules import (  # noqa: F401 - imported for their registra
     indexing,
     linalg,
     linalg_composites,
+    linear,
     nanreductions,
     piecewise,
     polynomial,
