@@ -13,8 +13,13 @@ Functions that read one triangle of a symmetric matrix (``cholesky``, ``eigh``,
 differences of NumPy's own function say. For a symmetric perturbation (``A = X @ X.T``) this
 is the same derivative that JAX and PyTorch give.
 
-Holomorphic maps (inv, solve, det, matrix_power, multi_dot, tensorinv, tensorsolve) follow
-the complex convention of the engine (transpose, no conjugate); the rest refuse complex input.
+Every rule follows the complex convention of the engine (the vjp is the transpose, without
+conjugation, of the R-linear derivative). Holomorphic maps (inv, solve, det, matrix_power,
+multi_dot, tensorinv, tensorsolve) need nothing more; the factorizations of complex matrices
+branch on the dtype where their derivatives have conjugate transposes (Hermitian ``eigh``,
+``eigvalsh`` and ``cholesky``, ``svd``, ``qr``, ``pinv``, ``lstsq``, ``slogdet``'s sign), so
+real input runs exactly the real code. Functions of complex eigen- or singular vectors that
+depend on the vectors' arbitrary phases are refused.
 """
 
 from __future__ import annotations
@@ -70,15 +75,30 @@ def real_only(name: str, *arrays: Any) -> None:
             )
 
 
+def _is_complex(x: Any) -> bool:
+    return bool(x.dtype.kind == "c")
+
+
 def _read_triangle(abar: Any, lower: bool) -> Any:
     """The gradient of a function of a symmetric matrix that reads only one triangle of it.
 
     ``abar`` is the cotangent as if every entry were free (symmetric perturbations only are
     meaningful). The entry (i, j) of the read triangle stands for both (i, j) and (j, i).
+    A complex (Hermitian) matrix is read as LAPACK does: (j, i) is the conjugate of (i, j)
+    and the imaginary part of the diagonal is ignored, so the diagonal cotangent is real.
     """
+    if _is_complex(abar):
+        both = abar + np.conj(_mT(abar))
+        half = np.tril(both) if lower else np.triu(both)
+        return half - 0.5 * both * _eye_like(abar)
     both = abar + _mT(abar)
     half = np.tril(both) if lower else np.triu(both)
     return half - abar * _eye_like(abar)
+
+
+def _real_part(x: Any) -> Any:
+    """A real result (eigen- or singular values) unpacked from a complex `_pack`, made real."""
+    return np.real(x) if _is_complex(x) else x
 
 
 def _pack(parts: Sequence[Any], batch_ndim: int) -> Any:
@@ -226,21 +246,35 @@ LOGABSDET = Rule(
 )
 
 
+# The sign of a complex determinant is a phase: d sign = 1j * sign * Im(tr(A^-1 dA)).
+SLOGDET_SIGN = Rule(
+    lambda a: la.slogdet(a).sign,
+    (lambda g, ans, a: 1j * np.imag(g * ans)[..., None, None] * _mT(la.inv(a)),),
+    name="numpy.linalg.slogdet",
+)
+
+
 @implements(la.slogdet)
 def slogdet(a: Any) -> Any:
-    real_only("slogdet", a)
+    # d log|det A| = Re(tr(A^-1 dA)): with a real cotangent the vjp is the real one.
+    logabsdet = bind(LOGABSDET, (a,))
+    if _is_complex(a):
+        return SlogdetResult(bind(SLOGDET_SIGN, (a,)), logabsdet)
     # The sign of a real determinant is locally constant: no gradient flows through it.
-    return SlogdetResult(la.slogdet(unbox_all(a)).sign, bind(LOGABSDET, (a,)))
+    return SlogdetResult(la.slogdet(unbox_all(a)).sign, logabsdet)
 
 
 # --- Cholesky -------------------------------------------------------------------------------------
 def _cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool) -> Any:
     low, g_low = (_mT(ans), _mT(g)) if upper else (ans, g)
+    if upper and _is_complex(ans):  # U = L^H
+        low, g_low = np.conj(low), np.conj(g_low)
     m = _mT(low) @ g_low
     phi = np.tril(m) - 0.5 * m * _eye_like(m)
-    # S = L^-T phi L^-1, by two triangular solves.
+    # S = L^-T phi L^-1 (L^-T phi conj(L)^-1 for complex A = L L^H), by two triangular solves.
     x = solve_triangular_stacked(_mT(low), phi, lower=False)
-    s = _mT(solve_triangular_stacked(_mT(low), _mT(x), lower=False))
+    right = np.conj(low) if _is_complex(low) else low
+    s = _mT(solve_triangular_stacked(_mT(right), _mT(x), lower=False))
     return _read_triangle(s, lower=not upper)
 
 
@@ -251,7 +285,6 @@ CHOLESKY = Rule(
 
 @implements(la.cholesky)
 def cholesky(a: Any, /, *, upper: bool = False) -> Any:
-    real_only("cholesky", a)
     return bind(CHOLESKY, (a, bool(upper)))
 
 
@@ -260,13 +293,40 @@ def _eigh_vjp(g: Any, ans: Any, a: Any, uplo: str) -> Any:
     n = a.shape[-1]
     w, v = unpack(ans, [(n,), (n, n)])
     gw, gv = unpack(g, [(n,), (n, n)])
-    eye = _eye_like(a)
+    w, gw = _real_part(w), _real_part(gw)
+    eye = _eye_like(w)
     inner = eye * gw[..., None, :]
     if not _is_zero(gv):
         _gap_check("eigh", w, "eigenvectors")
         f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
-        inner = inner + f * (_mT(v) @ gv)
-    return _read_triangle(v @ inner @ _mT(v), lower=uplo.upper() == "L")
+        vtgv = _mT(v) @ gv
+        if _is_complex(v):
+            _gauge_check("eigh", v, vtgv)
+        inner = inner + f * vtgv
+    # dw = diag(C), dV = V (F * C) with C = V^H dA V: the cotangent is conj(V) inner V^T.
+    left = np.conj(v) if _is_complex(v) else v
+    return _read_triangle(left @ inner @ _mT(v), lower=uplo.upper() == "L")
+
+
+def _gauge_check(name: str, vectors: Any, *parts: Any) -> None:
+    """Refuse a cotangent of complex eigen- or singular vectors that depends on their phases.
+
+    Turning vector k (for ``svd`` the pair u_k, v_k) by ``exp(1j t)`` changes the loss at the
+    rate ``Im(sum(parts)[k, k])`` (up to sign); a function of the vectors has a derivative only
+    where every such rate is zero (to the rounding of ``vectors``, against each part's size).
+    """
+    values = [unbox_all(part) for part in parts]
+    rate = np.abs(np.imag(np.diagonal(sum(values), axis1=-2, axis2=-1)))
+    scale = sum(np.max(np.abs(m), axis=(-2, -1), initial=0.0) for m in values)
+    if np.any(rate > np.sqrt(np.finfo(vectors.dtype).eps) * scale[..., None]):
+        vectors = "singular vectors" if name == "svd" else "eigenvectors"
+        raise NotDifferentiableError(
+            f"descend cannot differentiate this function of the {vectors} of a complex "
+            f"numpy.linalg.{name}: it depends on their phases, which are arbitrary (v and "
+            "exp(1j t) v are as good). Use a function invariant to those phases, such as "
+            "abs(v)**2, the projectors v v^H, or reconstructions like U diag(f(s)) V^H, and "
+            f"call numpy.linalg.{name} once: each call must be invariant on its own."
+        )
 
 
 EIGH = Rule(
@@ -276,15 +336,16 @@ EIGH = Rule(
 
 @implements(la.eigh)
 def eigh(a: Any, UPLO: str = "L") -> Any:
-    real_only("eigh", a)
     n = np.shape(a)[-1]
     w, v = unpack(bind(EIGH, (a, UPLO)), [(n,), (n, n)])
+    w = _real_part(w)
     return EighResult(w, v)
 
 
 def _eigvalsh_vjp(g: Any, ans: Any, a: Any, uplo: str) -> Any:
     v = la.eigh(a, uplo).eigenvectors  # type: ignore[call-overload]
-    return _read_triangle((v * g[..., None, :]) @ _mT(v), lower=uplo.upper() == "L")
+    left = np.conj(v) if _is_complex(v) else v
+    return _read_triangle((left * g[..., None, :]) @ _mT(v), lower=uplo.upper() == "L")
 
 
 EIGVALSH = Rule(la.eigvalsh, (_eigvalsh_vjp,), name="numpy.linalg.eigvalsh")
@@ -292,7 +353,6 @@ EIGVALSH = Rule(la.eigvalsh, (_eigvalsh_vjp,), name="numpy.linalg.eigvalsh")
 
 @implements(la.eigvalsh)
 def eigvalsh(a: Any, UPLO: str = "L") -> Any:
-    real_only("eigvalsh", a)
     return bind(EIGVALSH, (a, UPLO))
 
 
@@ -376,10 +436,11 @@ def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
     shapes = _svd_shapes(a)
     u, s, vh = unpack(ans, shapes)
     gu, gs, gvh = unpack(g, shapes)
+    s, gs = _real_part(s), _real_part(gs)
     eye = np.eye(s.shape[-1], dtype=s.dtype)
     inner = eye * gs[..., None, :]
     if _is_zero(gu) and _is_zero(gvh):
-        return u @ inner @ vh
+        return _conj_if_complex(u @ inner @ vh)
     _gap_check("svd", s, "singular vectors")
     m, n = a.shape[-2:]
     s_ = unbox_all(s)
@@ -389,9 +450,11 @@ def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
             f"{m}x{n} matrix is rank-deficient, and the vectors of a zero singular value are "
             "an arbitrary basis. Use the singular values alone (np.linalg.svdvals)."
         )
-    v, gv = _mT(vh), _mT(gvh)
     s2 = s * s
     f = 1 / (s2[..., None, :] - s2[..., :, None] + eye) - eye
+    if _is_complex(a):
+        return _svd_complex_cotangent(u, s, vh, gu, inner, gvh, f)
+    v, gv = _mT(vh), _mT(gvh)
     utgu, vtgv = _mT(u) @ gu, _mT(v) @ gv
     inner = (
         inner
@@ -406,6 +469,34 @@ def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
     return out
 
 
+def _svd_complex_cotangent(u: Any, s: Any, vh: Any, gu: Any, inner: Any, gvh: Any, f: Any) -> Any:
+    """The complex SVD's vjp: Townsend's formula with conjugate transposes, conjugated.
+
+    In the conjugate pairing Re tr(G^H dY), with ``Gu = conj(gu)`` and ``Gv = gvh^T``, the
+    cotangent is the real one with ``^T`` read as ``^H``, plus ``i Im(diag(U^H Gu)) / s`` for
+    the phase of ``u_k`` relative to ``v_k``; descend's (transposed) cotangent is its conjugate.
+    The common phase of ``(u_k, v_k)`` is arbitrary: functions depending on it are refused.
+    """
+    m, n = u.shape[-2], vh.shape[-1]
+    v, g_u, g_v = np.conj(_mT(vh)), np.conj(gu), _mT(gvh)
+    uhgu, vhgv = _mT(np.conj(u)) @ g_u, vh @ g_v
+    _gauge_check("svd", u, uhgu, vhgv)
+    diagonal_phase = np.imag(np.diagonal(uhgu, axis1=-2, axis2=-1)) / s
+    eye = np.eye(s.shape[-1], dtype=s.dtype)
+    inner = (
+        inner
+        + 1j * eye * diagonal_phase[..., None, :]
+        + (f * (uhgu - np.conj(_mT(uhgu)))) * s[..., None, :]
+        + s[..., :, None] * (f * (vhgv - np.conj(_mT(vhgv))))
+    )
+    out = u @ inner @ vh
+    if m > n:  # the part of Gu outside the column space of u
+        out = out + ((g_u - u @ uhgu) / s[..., None, :]) @ vh
+    if n > m:
+        out = out + u @ (np.conj(_mT(g_v - v @ vhgv)) / s[..., :, None])
+    return np.conj(out)
+
+
 SVD = Rule(
     lambda a: _pack(la.svd(a, full_matrices=False), a.ndim - 2),
     (_svd_vjp,),
@@ -413,9 +504,14 @@ SVD = Rule(
 )
 
 
+def _conj_if_complex(x: Any) -> Any:
+    # ds_k = Re(u_k^H dA v_k) = Re(sum(conj(u_k v_k^T) * dA)): complex cotangents are conjugated.
+    return np.conj(x) if _is_complex(x) else x
+
+
 def _svdvals_vjp(g: Any, ans: Any, a: Any) -> Any:
     u, _, vh = la.svd(a, full_matrices=False)
-    return (u * g[..., None, :]) @ vh
+    return _conj_if_complex((u * g[..., None, :]) @ vh)
 
 
 SVDVALS = Rule(la.svdvals, (_svdvals_vjp,), name="numpy.linalg.svdvals")
@@ -425,7 +521,6 @@ SVDVALS = Rule(la.svdvals, (_svdvals_vjp,), name="numpy.linalg.svdvals")
 def svd(
     a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
 ) -> Any:
-    real_only("svd", a)
     if hermitian:
         raise NotDifferentiableError(
             "descend does not differentiate numpy.linalg.svd(..., hermitian=True), which is "
@@ -442,12 +537,12 @@ def svd(
             "a null space and have no derivative. Pass full_matrices=False."
         )
     u, s, vh = unpack(bind(SVD, (a,)), _svd_shapes(a))
+    s = _real_part(s)
     return SVDResult(u, s, vh)
 
 
 @implements(la.svdvals)
 def svdvals(x: Any, /) -> Any:
-    real_only("svdvals", x)
     return bind(SVDVALS, (x,))
 
 
@@ -455,8 +550,14 @@ def svdvals(x: Any, /) -> Any:
 def _qr_tall_vjp(q: Any, r: Any, gq: Any, gr: Any) -> Any:
     """Cotangent of ``a`` (m >= n) from those of its reduced factors ``q`` and ``r``."""
     m = r @ _mT(gr) - _mT(gq) @ q
-    copyltu = np.tril(m) + _mT(np.tril(m, -1))
-    b = gq + q @ copyltu
+    if _is_complex(m):
+        # R's diagonal is real: Q^H dQ is skew-Hermitian with diagonal i Im(diag(Q^H dA R^-1)).
+        lower = np.tril(m, -1)
+        copyltu = np.conj(lower) + np.real(m) * _eye_like(m) + _mT(lower)
+        b = gq + np.conj(q) @ copyltu
+    else:
+        copyltu = np.tril(m) + _mT(np.tril(m, -1))
+        b = gq + q @ copyltu
     # b @ r^-T, as a triangular solve
     return _mT(solve_triangular_stacked(r, _mT(b), lower=False))
 
@@ -476,6 +577,9 @@ def _qr_vjp(g: Any, ans: Any, a: Any) -> Any:
         return _qr_tall_vjp(q, r, gq, gr)
     # Wide: a = [x | y] with x = q @ r[:, :m] square, and y = q @ r[:, m:].
     y, gv = a[..., m:], gr[..., m:]
+    if _is_complex(a):  # r[:, m:] = Q^H y
+        gx = _qr_tall_vjp(q, r[..., :m], gq + np.conj(y @ _mT(gv)), gr[..., :m])
+        return np.concatenate([gx, np.conj(q) @ gv], axis=-1)
     gx = _qr_tall_vjp(q, r[..., :m], gq + y @ _mT(gv), gr[..., :m])
     return np.concatenate([gx, q @ gv], axis=-1)
 
@@ -485,7 +589,6 @@ QR = Rule(lambda a: _pack(la.qr(a), a.ndim - 2), (_qr_vjp,), name="numpy.linalg.
 
 @implements(la.qr)
 def qr(a: Any, mode: str = "reduced") -> Any:
-    real_only("qr", a)
     m, n = np.shape(a)[-2:]
     if mode not in ("reduced", "r", "complete") or (mode == "complete" and m > n):
         raise NotDifferentiableError(
@@ -514,6 +617,12 @@ def _pinv_cotangent(name: str, g: Any, p: Any, a: Any) -> Any:
         )
     pt, gt = _mT(p), _mT(g)
     out = -pt @ g @ pt
+    if _is_complex(p):
+        # dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P: the dA^H terms transpose
+        # to conjugates.
+        ph = np.conj(pt)
+        out = out + np.conj((gt - a @ (p @ gt)) @ (p @ ph))
+        return out + np.conj((ph @ p) @ (gt - (gt @ p) @ a))
     out = out + (gt - a @ (p @ gt)) @ (p @ pt)
     return out + (pt @ p) @ (gt - (gt @ p) @ a)
 
@@ -527,7 +636,6 @@ PINV = Rule(
 
 @implements(la.pinv)
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = np._NoValue) -> Any:
-    real_only("pinv", a)
     if hermitian:
         raise NotDifferentiableError(
             "descend does not differentiate numpy.linalg.pinv(..., hermitian=True), which reads "
@@ -554,10 +662,10 @@ LSTSQ = Rule(
 
 @implements(la.lstsq)
 def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
-    real_only("lstsq", a, b)
     _, residuals, rank, _ = la.lstsq(unbox_all(a), unbox_all(b), unbox_all(rcond))
     x = bind(LSTSQ, (a, b, unbox_all(rcond)))
     if np.size(residuals):  # full column rank and more rows than columns
         r = b - a @ x
-        residuals = np.sum(r * r, axis=0, keepdims=np.ndim(b) == 1)
+        squares = np.real(r * np.conj(r)) if _is_complex(r) else r * r
+        residuals = np.sum(squares, axis=0, keepdims=np.ndim(b) == 1)
     return x, residuals, rank, la.svd(a, compute_uv=False)

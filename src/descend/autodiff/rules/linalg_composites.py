@@ -19,7 +19,6 @@ from descend.autodiff.errors import NotDifferentiableError
 from descend.autodiff.registry import constant_functions, implements
 from descend.autodiff.rules.indexing import diagonal as _diagonal
 from descend.autodiff.rules.indexing import trace as _trace
-from descend.autodiff.rules.linalg import real_only
 from descend.autodiff.rules.products import matmul as _matmul
 from descend.autodiff.rules.products import outer as _outer
 from descend.autodiff.rules.products import tensordot as _tensordot
@@ -179,7 +178,6 @@ def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any
     if row == col:
         raise ValueError("Duplicate axes given.")
     if ord in (2, -2, "nuc"):
-        real_only("norm", x)
         s = la.svdvals(np.moveaxis(x, (row, col), (-2, -1)))
         result = s[..., 0] if ord == 2 else s[..., -1] if ord == -2 else np.sum(s, axis=-1)
     elif ord in (None, "fro", "f"):
@@ -243,7 +241,6 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
 @implements(la.cond)
 def cond(x: Any, p: Any = None) -> Any:
     if p in (None, 2, -2):
-        real_only("cond", x)
         s = la.svdvals(x)
         return s[..., -1] / s[..., 0] if p == -2 else s[..., 0] / s[..., -1]
     return norm(x, p, (-2, -1)) * norm(la.inv(x), p, (-2, -1))
