@@ -17,6 +17,7 @@ import numpy as np
 import scipy.special as sp
 from scipy.special import _ufuncs
 
+from descend import grad
 from descend.autodiff.rules.special_functions import (
     log_softmax,
     logsumexp,
@@ -350,3 +351,10 @@ SPECIAL = [
     spec("scipy.special.softmax", (softmax, np.exp, np.sum), _axis_case(softmax)),
     spec("scipy.special.log_softmax", (log_softmax, np.exp, np.sum), _axis_case(log_softmax)),
 ]
+
+
+def elementwise_grad(fun: Any, order: int = 1) -> Any:
+    """The ``order``-th derivative of an elementwise ``fun``, elementwise."""
+    for _ in range(order):
+        fun = (lambda f: grad(lambda x: np.sum(f(x))))(fun)
+    return fun

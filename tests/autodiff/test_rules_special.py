@@ -33,7 +33,8 @@ from descend.autodiff.rules.special_functions import (
 )
 
 from .specs import Spec, check_case
-from .table_special import SPECIAL
+from .table_special import SPECIAL, elementwise_grad
+from .table_special_multi import SPECIAL_MULTI
 
 SCIPY_UFUNCS = sorted(n for n in dir(sp) if isinstance(getattr(sp, n), np.ufunc))
 
@@ -44,17 +45,15 @@ _NOT_IN_FLOAT32 = {
     "scipy.special.ellipkinc", "scipy.special.ellipeinc",
     "scipy.special.bdtr", "scipy.special.bdtrc", "scipy.special.bdtri",
 }  # fmt: skip
-FLOAT32 = [s for s in SPECIAL if s.name not in _NOT_IN_FLOAT32]
+# scipy's single-precision loops of these give nan (pbvv at v = 0, Mathieu functions) or do
+# not return (spheroidal functions); their float64 checks cover the rules.
+_BROKEN_IN_FLOAT32 = ("pbvv", "mathieu", "pro_", "obl_")
+FLOAT32 = [s for s in SPECIAL if s.name not in _NOT_IN_FLOAT32] + [
+    s for s in SPECIAL_MULTI if not any(b in s.name for b in _BROKEN_IN_FLOAT32)
+]
 
 
-def _elementwise_grad(fun, order=1):
-    """The ``order``-th derivative of an elementwise ``fun``, elementwise."""
-    for _ in range(order):
-        fun = (lambda f: grad(lambda x: np.sum(f(x))))(fun)
-    return fun
-
-
-@pytest.mark.parametrize("spec", SPECIAL, ids=str)
+@pytest.mark.parametrize("spec", SPECIAL + SPECIAL_MULTI, ids=str)
 @settings(max_examples=5, deadline=None)
 @given(data=st.data())
 def test_matches_finite_differences_float64(spec: Spec, data: st.DataObject) -> None:
@@ -110,17 +109,17 @@ X = np.array([0.4, 1.3, 2.7, 4.1])
 @pytest.mark.parametrize("v", [0.0, 1.0, 2.5])
 def test_bessel_derivatives_match_scipy(f, derivative, v) -> None:
     for order in (1, 2, 3):
-        got = _elementwise_grad(lambda x: f(v, x), order)(X)
+        got = elementwise_grad(lambda x: f(v, x), order)(X)
         np.testing.assert_allclose(got, derivative(v, X, n=order), rtol=1e-10, atol=1e-12)
 
 
 def test_scipys_derivative_helpers_are_traceable() -> None:
     # scipy.special.jvp/ivp/... call jv/iv on their input, so they differentiate too.
     np.testing.assert_allclose(
-        _elementwise_grad(lambda x: sp.jvp(1.5, x, 1))(X), sp.jvp(1.5, X, 2), rtol=1e-10
+        elementwise_grad(lambda x: sp.jvp(1.5, x, 1))(X), sp.jvp(1.5, X, 2), rtol=1e-10
     )
     np.testing.assert_allclose(
-        _elementwise_grad(lambda x: sp.kvp(0.5, x, 2))(X), sp.kvp(0.5, X, 3), rtol=1e-10
+        elementwise_grad(lambda x: sp.kvp(0.5, x, 2))(X), sp.kvp(0.5, X, 3), rtol=1e-10
     )
 
 
@@ -139,12 +138,12 @@ def test_spherical_bessel_functions_match_scipy(mine, theirs, z) -> None:
         for derivative in (False, True):
             out, _ = descend.vjp(lambda z, n=n, d=derivative: mine(n, z, d), z)
             np.testing.assert_allclose(out, theirs(n, z, derivative), rtol=1e-13)
-        got = _elementwise_grad(lambda z, n=n: mine(n, z))(z)
+        got = elementwise_grad(lambda z, n=n: mine(n, z))(z)
         np.testing.assert_allclose(got, theirs(n, z, derivative=True), rtol=1e-11, atol=1e-14)
     # Through the ODE z^2 j'' + 2 z j' + (z^2 - n(n+1)) j = 0 (j_n, y_n; i_n, k_n flip z^2).
     n, z = 2, np.array([0.7, 1.9])
     sign = 1.0 if mine in (spherical_jn, spherical_yn) else -1.0
-    second = _elementwise_grad(lambda z: mine(n, z), 2)(z)
+    second = elementwise_grad(lambda z: mine(n, z), 2)(z)
     ode = -2 / z * theirs(n, z, True) - (sign - n * (n + 1) / z**2) * theirs(n, z)
     np.testing.assert_allclose(second, ode, rtol=1e-11)
 
@@ -196,16 +195,16 @@ def test_hankel_is_holomorphic_with_scipys_derivative() -> None:
     ids=["gammainc", "betainc", "stdtr", "fdtr", "chdtr", "chndtr", "ndtr"],
 )
 def test_distribution_derivatives_are_scipy_stats_densities(cdf, density) -> None:
-    np.testing.assert_allclose(_elementwise_grad(cdf)(X), density(X), rtol=1e-9)
+    np.testing.assert_allclose(elementwise_grad(cdf)(X), density(X), rtol=1e-9)
 
 
 def test_gamma_family_closed_forms() -> None:
-    np.testing.assert_allclose(_elementwise_grad(sp.gammaln)(X), sp.digamma(X), rtol=1e-12)
-    np.testing.assert_allclose(_elementwise_grad(sp.gammaln, 2)(X), sp.polygamma(1, X))
-    np.testing.assert_allclose(_elementwise_grad(sp.digamma, 2)(X), sp.polygamma(2, X))
-    np.testing.assert_allclose(_elementwise_grad(sp.gamma)(X), sp.gamma(X) * sp.digamma(X))
+    np.testing.assert_allclose(elementwise_grad(sp.gammaln)(X), sp.digamma(X), rtol=1e-12)
+    np.testing.assert_allclose(elementwise_grad(sp.gammaln, 2)(X), sp.polygamma(1, X))
+    np.testing.assert_allclose(elementwise_grad(sp.digamma, 2)(X), sp.polygamma(2, X))
+    np.testing.assert_allclose(elementwise_grad(sp.gamma)(X), sp.gamma(X) * sp.digamma(X))
     np.testing.assert_allclose(
-        _elementwise_grad(lambda q: sp.zeta(3.0, q))(X), -3 * sp.zeta(4.0, X), rtol=1e-12
+        elementwise_grad(lambda q: sp.zeta(3.0, q))(X), -3 * sp.zeta(4.0, X), rtol=1e-12
     )
 
 
@@ -214,17 +213,17 @@ def test_rgamma_is_smooth_through_its_zeros() -> None:
     assert grad(sp.rgamma)(0.0) == 1.0
     assert np.isclose(grad(grad(sp.rgamma))(0.0), 2 * np.euler_gamma, rtol=1e-14)
     np.testing.assert_allclose(
-        _elementwise_grad(sp.rgamma)(np.array([-1.0, -2.0, -3.0])), [-1.0, 2.0, -6.0]
+        elementwise_grad(sp.rgamma)(np.array([-1.0, -2.0, -3.0])), [-1.0, 2.0, -6.0]
     )
 
 
 def test_error_function_closed_forms() -> None:
     x = np.linspace(-2, 2, 7)
     np.testing.assert_allclose(
-        _elementwise_grad(sp.erf)(x), 2 / np.sqrt(np.pi) * np.exp(-x * x), rtol=1e-14
+        elementwise_grad(sp.erf)(x), 2 / np.sqrt(np.pi) * np.exp(-x * x), rtol=1e-14
     )
-    np.testing.assert_allclose(_elementwise_grad(lambda x: sp.erfinv(sp.erf(x)))(x), 1.0)
-    np.testing.assert_allclose(_elementwise_grad(lambda x: sp.ndtri(sp.ndtr(x)), 2)(x), 0.0,
+    np.testing.assert_allclose(elementwise_grad(lambda x: sp.erfinv(sp.erf(x)))(x), 1.0)
+    np.testing.assert_allclose(elementwise_grad(lambda x: sp.ndtri(sp.ndtr(x)), 2)(x), 0.0,
                                atol=1e-9)  # fmt: skip
 
 
@@ -326,7 +325,7 @@ def test_traced_values_match_scipy_and_stay_finite() -> None:
 
 def test_polygamma_differentiates_to_the_next_order() -> None:
     for n in (0, 1, 3):
-        got = _elementwise_grad(lambda x, n=n: polygamma(n, x))(X)
+        got = elementwise_grad(lambda x, n=n: polygamma(n, x))(X)
         np.testing.assert_allclose(got, sp.polygamma(n + 1, X), rtol=1e-12)
 
 

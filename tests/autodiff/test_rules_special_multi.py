@@ -1,57 +1,25 @@
-"""scipy.special's ufuncs with several outputs: every output against finite differences (orders
-1 and 2, forward mode, batched Jacobians), derivatives against the derivative outputs scipy
-returns and against closed forms, the classification, and the errors."""
+"""scipy.special's ufuncs with several outputs: derivatives against the derivative outputs scipy
+returns and against closed forms, the classification, and the errors. Their finite-difference
+specs (table_special_multi.py) run in test_rules_special.py with the other special functions."""
 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pytest
 import scipy.special as sp
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from descend import NotDifferentiableError, grad
 from descend.autodiff.registry import FUNCTION_HANDLERS, UNSUPPORTED
 
-from .specs import Spec, check_case
+from .table_special import elementwise_grad
 from .table_special_multi import SPECIAL_MULTI
 
 MULTI_OUTPUT = sorted(
     n for n in dir(sp) if isinstance(getattr(sp, n), np.ufunc) and getattr(sp, n).nout > 1
 )
-# scipy's single-precision loops of these give nan (pbvv at v = 0, Mathieu functions) or do
-# not return (spheroidal functions); their float64 checks cover the rules.
-_BROKEN_IN_FLOAT32 = ("pbvv", "mathieu", "pro_", "obl_")
-FLOAT32 = [s for s in SPECIAL_MULTI if not any(b in s.name for b in _BROKEN_IN_FLOAT32)]
 DEGREE = math.pi / 180
-
-
-def _elementwise_grad(fun, order=1):
-    """The ``order``-th derivative of an elementwise ``fun``, elementwise."""
-    for _ in range(order):
-        fun = (lambda f: grad(lambda x: np.sum(f(x))))(fun)
-    return fun
-
-
-@pytest.mark.parametrize("spec", SPECIAL_MULTI, ids=str)
-@settings(max_examples=5, deadline=None)
-@given(data=st.data())
-def test_matches_finite_differences_float64(spec: Spec, data: st.DataObject) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # branches np.where discards
-        check_case(*data.draw(spec.cases(np.float64)))
-
-
-@pytest.mark.parametrize("spec", FLOAT32, ids=str)
-@settings(max_examples=3, deadline=None)
-@given(data=st.data())
-def test_matches_finite_differences_float32(spec: Spec, data: st.DataObject) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        check_case(*data.draw(spec.cases(np.float32)))
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -75,11 +43,11 @@ X = np.array([-1.7, -0.4, 0.3, 1.1, 2.6])
 
 def test_airy_derivatives_to_third_order() -> None:
     ai, aip, _, bip = sp.airy(X)
-    np.testing.assert_allclose(_elementwise_grad(lambda x: sp.airy(x)[0])(X), aip, rtol=1e-13)
-    np.testing.assert_allclose(_elementwise_grad(lambda x: sp.airy(x)[2])(X), bip, rtol=1e-13)
-    np.testing.assert_allclose(_elementwise_grad(lambda x: sp.airy(x)[0], 2)(X), X * ai, 1e-13)
+    np.testing.assert_allclose(elementwise_grad(lambda x: sp.airy(x)[0])(X), aip, rtol=1e-13)
+    np.testing.assert_allclose(elementwise_grad(lambda x: sp.airy(x)[2])(X), bip, rtol=1e-13)
+    np.testing.assert_allclose(elementwise_grad(lambda x: sp.airy(x)[0], 2)(X), X * ai, 1e-13)
     # Ai''' = Ai + x Ai'
-    third = _elementwise_grad(lambda x: sp.airy(x)[0], 3)(X)
+    third = elementwise_grad(lambda x: sp.airy(x)[0], 3)(X)
     np.testing.assert_allclose(third, ai + X * aip, rtol=1e-12)
 
 
@@ -93,26 +61,26 @@ def test_airye_is_the_scaled_airy_function() -> None:
 
     for i in range(4):
         for order in (1, 2):
-            got = _elementwise_grad(lambda x, i=i: sp.airye(x)[i], order)(x)
-            want = _elementwise_grad(lambda x, i=i: scaled(x)[i], order)(x)
+            got = elementwise_grad(lambda x, i=i: sp.airye(x)[i], order)(x)
+            want = elementwise_grad(lambda x, i=i: scaled(x)[i], order)(x)
             np.testing.assert_allclose(got, want, rtol=1e-12)
 
 
 @pytest.mark.parametrize("f", [sp.pbdv, sp.pbvv, sp.pbwa], ids=["pbdv", "pbvv", "pbwa"])
 @pytest.mark.parametrize("v", [0.0, 0.5, 1.5, -0.7])
 def test_parabolic_cylinder_derivative_is_scipys(f, v) -> None:
-    got = _elementwise_grad(lambda x: f(v, x)[0])(X)
+    got = elementwise_grad(lambda x: f(v, x)[0])(X)
     np.testing.assert_allclose(got, f(v, X)[1], rtol=1e-12, atol=1e-14)
 
 
 def test_mathieu_derivatives_are_scipys_in_degrees() -> None:
     x = np.array([-70.0, 15.0, 100.0])
     for f, m in ((sp.mathieu_cem, 2), (sp.mathieu_sem, 1)):
-        got = _elementwise_grad(lambda x, f=f, m=m: f(m, 1.5, x)[0])(x)
+        got = elementwise_grad(lambda x, f=f, m=m: f(m, 1.5, x)[0])(x)
         np.testing.assert_allclose(got, DEGREE * f(m, 1.5, x)[1], rtol=1e-12)
     r = np.array([0.3, 0.9])
     for f in (sp.mathieu_modcem1, sp.mathieu_modcem2, sp.mathieu_modsem1, sp.mathieu_modsem2):
-        got = _elementwise_grad(lambda x, f=f: f(1, 0.8, x)[0])(r)
+        got = elementwise_grad(lambda x, f=f: f(1, 0.8, x)[0])(r)
         np.testing.assert_allclose(got, f(1, 0.8, r)[1], rtol=1e-12)
 
 
@@ -123,7 +91,7 @@ def test_spheroidal_derivatives_are_scipys() -> None:
         (sp.pro_rad1, np.array([1.3, 2.2])),
         (sp.obl_rad1, np.array([0.4, 2.2])),
     ):
-        got = _elementwise_grad(lambda x, f=f: f(1, 2, 0.7, x)[0])(x)
+        got = elementwise_grad(lambda x, f=f: f(1, 2, 0.7, x)[0])(x)
         np.testing.assert_allclose(got, f(1, 2, 0.7, x)[1], rtol=1e-9)
 
 
@@ -141,50 +109,50 @@ def test_integrals_differentiate_to_their_integrands() -> None:
     ]
     for f, integrands in pairs:
         for i, want in enumerate(integrands):
-            got = _elementwise_grad(lambda x, f=f, i=i: f(x)[i])(x)
+            got = elementwise_grad(lambda x, f=f, i=i: f(x)[i])(x)
             np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=f"{f.__name__}[{i}]")
 
 
 def test_series_at_and_near_zero() -> None:
     si = lambda x: sp.sici(x)[0]  # noqa: E731
     shi = lambda x: sp.shichi(x)[0]  # noqa: E731
-    assert _elementwise_grad(si)(0.0) == 1.0 and _elementwise_grad(si, 2)(0.0) == 0.0
-    assert _elementwise_grad(shi)(0.0) == 1.0
-    np.testing.assert_allclose(_elementwise_grad(si, 3)(0.0), -1 / 3, rtol=1e-14)
-    np.testing.assert_allclose(_elementwise_grad(shi, 3)(0.0), 1 / 3, rtol=1e-14)
+    assert elementwise_grad(si)(0.0) == 1.0 and elementwise_grad(si, 2)(0.0) == 0.0
+    assert elementwise_grad(shi)(0.0) == 1.0
+    np.testing.assert_allclose(elementwise_grad(si, 3)(0.0), -1 / 3, rtol=1e-14)
+    np.testing.assert_allclose(elementwise_grad(shi, 3)(0.0), 1 / 3, rtol=1e-14)
     # (1 - J0(x)) / x and (I0(x) - 1) / x, whose closed forms cancel near 0.
     x = np.array([1e-6, 1e-3, 0.2, -0.2])
     terms = [(x / 2) ** (2 * k) / math.factorial(k) ** 2 / x for k in range(1, 12)]
     want_j = sum((-1) ** (k + 1) * t for k, t in enumerate(terms, 1))
     want_i = sum(terms)
-    got_j = _elementwise_grad(lambda x: sp.it2j0y0(x)[0])(x)
-    got_i = _elementwise_grad(lambda x: sp.it2i0k0(x)[0])(x)
+    got_j = elementwise_grad(lambda x: sp.it2j0y0(x)[0])(x)
+    got_i = elementwise_grad(lambda x: sp.it2i0k0(x)[0])(x)
     np.testing.assert_allclose(got_j, want_j, rtol=1e-14)
     np.testing.assert_allclose(got_i, want_i, rtol=1e-14)
-    assert _elementwise_grad(lambda x: sp.it2j0y0(x)[0], 2)(0.0) == 0.25
+    assert elementwise_grad(lambda x: sp.it2j0y0(x)[0], 2)(0.0) == 0.25
 
 
 def test_kelvin_matches_the_real_kelvin_functions() -> None:
     x = np.array([0.1, 0.5, 2.0])
     for order in (1, 2):
         for i, (re, im) in enumerate([(sp.ber, sp.bei), (sp.berp, sp.beip)]):
-            got_re = _elementwise_grad(lambda x, i=i: np.real(sp.kelvin(x)[2 * i]), order)(x)
-            got_im = _elementwise_grad(lambda x, i=i: np.imag(sp.kelvin(x)[2 * i]), order)(x)
-            np.testing.assert_allclose(got_re, _elementwise_grad(re, order)(x), atol=1e-13)
-            np.testing.assert_allclose(got_im, _elementwise_grad(im, order)(x), atol=1e-13)
+            got_re = elementwise_grad(lambda x, i=i: np.real(sp.kelvin(x)[2 * i]), order)(x)
+            got_im = elementwise_grad(lambda x, i=i: np.imag(sp.kelvin(x)[2 * i]), order)(x)
+            np.testing.assert_allclose(got_re, elementwise_grad(re, order)(x), atol=1e-13)
+            np.testing.assert_allclose(got_im, elementwise_grad(im, order)(x), atol=1e-13)
     # At 0 (where berp's own rule divides by x): ber''(0) = 0, bei''(0) = 1/2.
-    assert _elementwise_grad(lambda x: np.real(sp.kelvin(x)[2]))(0.0) == 0.0
-    assert _elementwise_grad(lambda x: np.imag(sp.kelvin(x)[2]))(0.0) == 0.5
+    assert elementwise_grad(lambda x: np.real(sp.kelvin(x)[2]))(0.0) == 0.0
+    assert elementwise_grad(lambda x: np.imag(sp.kelvin(x)[2]))(0.0) == 0.5
 
 
 def test_jacobi_elliptic_functions() -> None:
     u, m = np.array([-0.9, 0.4, 1.8]), 0.6
     sn, cn, dn, _ = sp.ellipj(u, m)
     for i, want in enumerate([cn * dn, -sn * dn, -m * sn * cn, dn]):
-        got = _elementwise_grad(lambda u, i=i: sp.ellipj(u, m)[i])(u)
+        got = elementwise_grad(lambda u, i=i: sp.ellipj(u, m)[i])(u)
         np.testing.assert_allclose(got, want, rtol=1e-12)
     # sn'' = -(1 + m) sn + 2 m sn^3
-    got = _elementwise_grad(lambda u: sp.ellipj(u, m)[0], 2)(u)
+    got = elementwise_grad(lambda u: sp.ellipj(u, m)[0], 2)(u)
     np.testing.assert_allclose(got, -(1 + m) * sn + 2 * m * sn**3, rtol=1e-11)
 
 
@@ -192,11 +160,11 @@ def test_modified_fresnel_integrals() -> None:
     x = np.array([0.3, 1.4])
     for f, sign in ((sp.modfresnelp, 1), (sp.modfresnelm, -1)):
         want = -np.exp(sign * 1j * x * x)
-        got_re = _elementwise_grad(lambda x, f=f: np.real(f(x)[0]))(x)
-        got_im = _elementwise_grad(lambda x, f=f: np.imag(f(x)[0]))(x)
+        got_re = elementwise_grad(lambda x, f=f: np.real(f(x)[0]))(x)
+        got_im = elementwise_grad(lambda x, f=f: np.imag(f(x)[0]))(x)
         np.testing.assert_allclose(got_re + 1j * got_im, want, rtol=1e-13)
         # scipy's F of a negative argument is not the integral: no derivative there.
-        assert np.isnan(_elementwise_grad(lambda x, f=f: np.real(f(x)[0]))(-0.5))
+        assert np.isnan(elementwise_grad(lambda x, f=f: np.real(f(x)[0]))(-0.5))
 
 
 # --- errors -----------------------------------------------------------------------------------
