@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from descend import NotDifferentiableError, check_grad, grad, jvp, vjp
+from descend.scipy import linalg as sla
 
 la = np.linalg
 Case = tuple[Callable[..., Any], tuple[np.ndarray, ...]]
@@ -309,3 +310,26 @@ def test_spectral_norms_and_condition_numbers_of_complex_matrices(fun, degree: i
     # Homogeneous of degree d in z: the directional derivative along z itself is d * f(z).
     _, tangent = jvp(lambda z: np.sum(fun(z)), (z,), (z,))
     np.testing.assert_allclose(tangent, degree * np.sum(fun(z)), rtol=1e-10, atol=1e-12)
+
+
+def _hermitian(z: np.ndarray) -> np.ndarray:
+    return z @ np.conj(np.swapaxes(z, -1, -2)) + 3 * np.eye(z.shape[-1])
+
+
+@pytest.mark.parametrize(
+    "fun",
+    [
+        lambda z: np.abs(sla.cholesky(_hermitian(z))) ** 2,
+        lambda z: np.abs(sla.cholesky(_hermitian(z), lower=True)) ** 2,
+        lambda z: sla.eigh(_hermitian(z), eigvals_only=True) ** 2,
+        lambda z: np.abs(sla.eigh(_hermitian(z))[1]) ** 2,
+        lambda z: sla.svd(z, compute_uv=False),
+        lambda z: np.abs(sla.svd(z)[0]) ** 2,
+        lambda z: np.abs(sla.qr(z)[1]) ** 2,
+    ],
+    ids=["cholesky", "cholesky lower", "eigvalsh", "eigh vectors", "svdvals", "svd u", "qr r"],
+)
+def test_scipy_drop_ins_accept_complex_matrices(fun) -> None:
+    z = np.random.default_rng(3).standard_normal((3, 3)) * (1 + 0.5j) + 0.2j
+    weights = np.arange(1.0, 1.0 + np.size(fun(z))).reshape(np.shape(fun(z)))
+    check_grad(lambda z: np.sum(fun(z) * weights), z, order=2)

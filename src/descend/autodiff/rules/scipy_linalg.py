@@ -126,7 +126,6 @@ def cholesky(
            [0., 2.]])
     """
     a = _array(a, check_finite)
-    real_only("cholesky", a)
     return bind(CHOLESKY, (a, not lower))
 
 
@@ -353,7 +352,6 @@ def eigh(
             "solve the standard problem and select eigenvalues by indexing",
         )
     a = _array(a, check_finite)
-    real_only("eigh", a)
     uplo = "L" if lower else "U"
     if eigvals_only:
         return bind(EIGVALSH, (a, uplo))
@@ -382,7 +380,6 @@ def svd(
     array([3., 2.])
     """
     a = _array(a, check_finite)
-    real_only("svd", a)
     if not compute_uv:
         return bind(SVDVALS, (a,))
     m, n = np.shape(a)[-2:]
@@ -414,7 +411,6 @@ def qr(
            [0. , 0.4]])
     """
     a = _array(a, check_finite)
-    real_only("qr", a)
     m, n = np.shape(a)[-2:]
     k = min(m, n)
     if pivoting or mode not in ("full", "economic", "r") or (mode == "full" and m > n):
