@@ -54,6 +54,19 @@ class _collector_paused:
             gc.enable()
 
 
+def lower(trace: Trace, tree: Any) -> Any:
+    """``tree`` with ``trace``'s tracers replaced by the values they wrap (outer ones kept).
+
+    Examples
+    --------
+    >>> lower(Trace(), {"a": 1.0})
+    {'a': 1.0}
+    """
+    if type(tree) is Tracer:
+        return tree._value if tree._trace is trace else tree
+    return tree_map(lambda x: x._value if type(x) is Tracer and x._trace is trace else x, tree)
+
+
 class _Traced:
     """A function call traced on one `Trace`: its output and its differentiated inputs."""
 
@@ -77,10 +90,7 @@ class _Traced:
 
     def lower(self, tree: Any) -> Any:
         """``tree`` with this trace's tracers replaced by the values they wrap."""
-        trace = self.trace
-        if type(tree) is Tracer:
-            return tree._value if tree._trace is trace else tree
-        return tree_map(lambda x: x._value if type(x) is Tracer and x._trace is trace else x, tree)
+        return lower(self.trace, tree)
 
     def node(self, x: Any) -> int | None:
         return x._idx if type(x) is Tracer and x._trace is self.trace else None
@@ -119,10 +129,7 @@ class _Traced:
                 g = None if grads is None else grads[i]
                 if g is None:
                     g = np.zeros((batch, *np.shape(value)), dtype=value.dtype)
-                if g.dtype != value.dtype:
-                    g = (np.real(g) if g.dtype.kind == "c" and value.dtype.kind != "c" else
-                         g).astype(value.dtype)  # fmt: skip
-                cts.append(g)
+                cts.append(_in_dtype(g, value.dtype))
             result.append(cts)
         return result
 
@@ -149,14 +156,19 @@ def _float_input(leaf: Any, argnum: int, fun: Callable[..., Any]) -> Any:
     return np.asarray(leaf) if isinstance(leaf, _PY_INEXACT) else leaf
 
 
+def _in_dtype(g: Any, dtype: np.dtype) -> Any:
+    """Cotangent ``g`` in the input's dtype; a real input reached through complex
+    intermediates gets the real part (JAX's rule)."""
+    if g.dtype == dtype:
+        return g
+    return (np.real(g) if g.dtype.kind == "c" and dtype.kind != "c" else g).astype(dtype)
+
+
 def _gradient_leaf(g: Any, value: Any, leaf: Any, handed_out: set[int]) -> Any:
     """The cotangent of one input leaf, in the leaf's dtype, never aliasing another result."""
     if g is None:
         g = np.zeros_like(unbox_all(value))
-    dtype = unbox_all(value).dtype
-    if g.dtype != dtype:
-        # A real input reached through complex intermediates gets the real part (JAX's rule).
-        g = (np.real(g) if g.dtype.kind == "c" and dtype.kind != "c" else g).astype(dtype)
+    g = _in_dtype(g, unbox_all(value).dtype)
     if type(g) is np.ndarray and (id(g) in handed_out or not g.flags.writeable or g.base is not
                                   None):  # fmt: skip
         g = g.copy()

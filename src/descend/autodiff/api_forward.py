@@ -8,7 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from descend.autodiff.api import ArgNums, _argnums, _collector_paused, _float_input, _name
+from descend.autodiff.api import (
+    ArgNums,
+    _argnums,
+    _collector_paused,
+    _float_input,
+    _name,
+    lower,
+)
 from descend.autodiff.core import Trace
 from descend.autodiff.forward import forward_trace, seeded_input, tangent_of
 from descend.autodiff.tracer import Tracer, unbox_all
@@ -75,9 +82,9 @@ def jvp(
                 f"{type(out).__name__}."
             )
         out, aux = out
-    value = _lower(trace, out)
+    value = lower(trace, out)
     tangent = tree_map(lambda o: tangent_of(trace, o), out)
-    return (value, tangent, _lower(trace, aux)) if has_aux else (value, tangent)
+    return (value, tangent, lower(trace, aux)) if has_aux else (value, tangent)
 
 
 def _trace_forward(
@@ -123,10 +130,6 @@ def _tangent_like(t: Any, value: Any, argnum: int) -> Any:
     if type(t) is Tracer:
         return t
     return np.asarray(t, dtype=np.result_type(plain))
-
-
-def _lower(trace: Trace, tree: Any) -> Any:
-    return tree_map(lambda x: x._value if type(x) is Tracer and x._trace is trace else x, tree)
 
 
 def jacfwd(
@@ -197,7 +200,7 @@ def _jacfwd(
         chunks.append([tangent_of(trace, o) for o in tree_flatten(out)[0]])
     assert trace is not None
     out, aux = raw if has_aux else (raw, None)
-    out_leaves, out_def = tree_flatten(_lower(trace, out))
+    out_leaves, out_def = tree_flatten(lower(trace, out))
     per_output = []
     for o_pos, o in enumerate(out_leaves):
         o_shape = np.shape(o)
@@ -212,7 +215,7 @@ def _jacfwd(
             blocks.append(tree_unflatten(treedef, parts))
         per_output.append(blocks[0] if isinstance(argnums, int) else tuple(blocks))
     jac = tree_unflatten(out_def, per_output)
-    return (jac, _lower(trace, aux)) if has_aux else jac
+    return (jac, lower(trace, aux)) if has_aux else jac
 
 
 # Directions pushed per forward pass: all of them, unless the tangents would pass ~32 MB.

@@ -29,7 +29,7 @@ from descend.autodiff.tape import (
     rule_vjp,
     unbroadcast,
 )
-from descend.autodiff.tracer import Tracer, new_input, unbox_all
+from descend.autodiff.tracer import Tracer, is_complex, new_input, unbox_all
 
 __all__ = ["LINEAR_JVPS", "TangentTape", "forward_trace", "tangent_of"]
 
@@ -41,6 +41,13 @@ class TangentTape(list):
     tape; this list turns the entry into its tangent on the way in. An input's tangent is
     handed over in ``seed`` just before its node is made. With ``batch = B`` every tangent
     carries a leading axis of ``B`` directions, pushed forward together (`jacfwd`).
+
+    Examples
+    --------
+    >>> trace = forward_trace()
+    >>> x = seeded_input(trace, np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+    >>> trace.tape[0]  # the input's tangent
+    array([1., 0.])
     """
 
     __slots__ = ("batch", "seed")
@@ -64,14 +71,28 @@ class TangentTape(list):
 
 
 def forward_trace(batch: int | None = None) -> Trace:
-    """A new trace that computes tangents as it goes (see `TangentTape`)."""
+    """A new trace that computes tangents as it goes (see `TangentTape`).
+
+    Examples
+    --------
+    >>> forward_trace(batch=3).tape.batch
+    3
+    """
     trace = Trace()
     trace.tape = TangentTape(batch)
     return trace
 
 
 def seeded_input(trace: Trace, value: Any, tangent: Any) -> Tracer:
-    """Start tracing ``value`` on forward ``trace`` with the given ``tangent``."""
+    """Start tracing ``value`` on forward ``trace`` with the given ``tangent``.
+
+    Examples
+    --------
+    >>> trace = forward_trace()
+    >>> x = seeded_input(trace, np.array(0.0), np.array(2.0))
+    >>> tangent_of(trace, np.sin(x))
+    np.float64(2.0)
+    """
     tape = trace.tape
     assert isinstance(tape, TangentTape)
     tape.seed = tangent
@@ -82,6 +103,13 @@ def tangent_of(trace: Trace, out: Any) -> Any:
     """The tangent of output ``out`` on ``trace`` (zeros if it does not depend on the inputs).
 
     On a batched trace the tangent has the batch axis in front.
+
+    Examples
+    --------
+    >>> trace = forward_trace()
+    >>> x = seeded_input(trace, np.array([1.0, 3.0]), np.array([1.0, 1.0]))
+    >>> tangent_of(trace, x * x), tangent_of(trace, np.ones(2))
+    (array([2., 6.]), array([0., 0.]))
     """
     value = unbox_all(out)
     dtype = np.result_type(value)
@@ -127,14 +155,14 @@ def _push(
             return _native(linear, tangents, args, kwargs, ans)
     total = None
     fun = rule.fun
-    real_value = not _is_complex(ans)
+    real_value = not is_complex(ans)
     # An elementwise Jacobian is its own transpose for real values only: abs or angle of a
     # complex value is not complex-differentiable, so its vjp is not its jvp.
     elementwise = (
         isinstance(fun, np.ufunc)
         and fun.signature is None  # not matmul, vecdot
         and real_value
-        and not any(_is_complex(args[i]) for i, _ in tangents)
+        and not any(is_complex(args[i]) for i, _ in tangents)
     )
     for argnum, t in tangents:
         if elementwise:
@@ -143,15 +171,9 @@ def _push(
             part = _transposed(rule, argnum, t, args, kwargs, ans, batch)
         if part is not None:
             total = part if total is None else total + part
-    if total is not None and real_value and _is_complex(total):
+    if total is not None and real_value and is_complex(total):
         total = np.real(total)  # a real value has a real tangent
     return total
-
-
-def _is_complex(x: Any) -> bool:
-    if type(x) is not np.ndarray:
-        x = unbox_all(x)
-    return (x.dtype if hasattr(x, "dtype") else np.result_type(x)).kind == "c"
 
 
 # Native forward rules of primitives that are linear in their traced arguments (reshape, sum,

@@ -121,6 +121,11 @@ def unsupported(reason: str, funs: Iterable[Any]) -> None:
 
     The reason completes the sentence "descend does not differentiate numpy.X: ...", so it
     says what is in the way and what to do instead.
+
+    Examples
+    --------
+    >>> UNSUPPORTED[np.save].startswith("saving a traced value")
+    True
     """
     for fun in funs:
         UNSUPPORTED[fun] = reason

@@ -141,6 +141,17 @@ def backward_batched(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
     whole batch in one call (their cotangent arithmetic broadcasts over the extra axis); other
     rules are applied row by row and their results stacked, which is still one walk of the
     tape rather than one per row. Zero-safety checks are made eagerly.
+
+    Examples
+    --------
+    >>> from descend.autodiff.core import Trace
+    >>> from descend.autodiff.tracer import new_input
+    >>> trace = Trace()
+    >>> x = new_input(trace, np.array([1.0, 2.0]))
+    >>> y = x * x
+    >>> backward_batched(trace, {y._idx: np.eye(2)})[x._idx]  # the Jacobian's rows
+    array([[2., 0.],
+           [0., 4.]])
     """
     tape = trace.tape
     grads: list[Any] = [None] * len(tape)
@@ -173,7 +184,14 @@ def backward_batched(trace: Trace, seeds: dict[int, Any]) -> list[Any]:
 
 
 def rule_vjp(rule: Any, argnum: int) -> Any:
-    """``rule``'s vjp of argument ``argnum`` as ``vjp(g, ans, *args, **kwargs)``, or raise."""
+    """``rule``'s vjp of argument ``argnum`` as ``vjp(g, ans, *args, **kwargs)``, or raise.
+
+    Examples
+    --------
+    >>> from descend.autodiff.registry import UFUNC_RULES
+    >>> rule_vjp(UFUNC_RULES[np.multiply], 0)(np.ones(2), None, np.ones(2), np.array([3.0, 4.0]))
+    array([3., 4.])
+    """
     if rule.vjps:
         vjp = rule.vjps[argnum] if argnum < len(rule.vjps) else None
         if vjp is None:

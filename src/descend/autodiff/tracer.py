@@ -26,7 +26,7 @@ from descend.autodiff.registry import (
     numpy_name,
 )
 
-__all__ = ["Primitive", "Tracer", "bind", "new_input", "unbox_all"]
+__all__ = ["Primitive", "Tracer", "bind", "is_complex", "new_input", "unbox_all"]
 
 
 def bind(rule: Rule, args: Sequence[Any], kwargs: dict | None = None) -> Any:
@@ -92,6 +92,15 @@ class Primitive:
     do the same, so that a rule which calls it (``getitem``'s rule calls ``scatter_add``) is
     recorded when it runs under an outer trace. ``rule`` is attached by `defvjp`-style setup
     in the rules modules.
+
+    Examples
+    --------
+    >>> import descend
+    >>> from descend.autodiff.updates import set_item
+    >>> set_item(np.zeros(3), 1, 5.0)  # plain values: the implementation runs directly
+    array([0., 5., 0.])
+    >>> descend.grad(lambda v: np.sum(set_item(np.zeros(3), 1, v) ** 2))(2.0)
+    np.float64(4.0)
     """
 
     __slots__ = ("impl", "name", "rule")
@@ -133,6 +142,19 @@ def unbox_all(x: Any) -> Any:
     if type(x) is dict:
         return {k: unbox_all(v) for k, v in x.items()}
     return x
+
+
+def is_complex(x: Any) -> bool:
+    """Whether ``x`` (plain, traced, or a Python number) holds complex values.
+
+    Examples
+    --------
+    >>> is_complex(np.ones(2)), is_complex(1j)
+    (False, True)
+    """
+    if type(x) is not np.ndarray:
+        x = unbox_all(x)
+    return bool((x.dtype if hasattr(x, "dtype") else np.result_type(x)).kind == "c")
 
 
 def not_supported(fun: Any) -> NotDifferentiableError:

@@ -20,11 +20,7 @@ import numpy as np
 
 from descend.autodiff.core import Rule
 from descend.autodiff.registry import defvjp, implements
-from descend.autodiff.tracer import bind, unbox_all
-
-
-def _is_complex(x: Any) -> bool:
-    return np.result_type(unbox_all(x)).kind == "c"
+from descend.autodiff.tracer import bind, is_complex, unbox_all
 
 
 def _reciprocal_or_zero(r: Any) -> Any:
@@ -52,12 +48,12 @@ IMAG = Rule(
 
 @implements(np.real)
 def real(val: Any) -> Any:
-    return bind(REAL, (val,)) if _is_complex(val) else val
+    return bind(REAL, (val,)) if is_complex(val) else val
 
 
 @implements(np.imag)
 def imag(val: Any) -> Any:
-    if _is_complex(val):
+    if is_complex(val):
         return bind(IMAG, (val,))
     return np.imag(unbox_all(val))  # zeros: no gradient flows
 
@@ -67,7 +63,7 @@ defvjp(np.conjugate, lambda g, ans, z: np.conj(g))
 
 def _abs_vjp(g: Any, ans: Any, z: Any) -> Any:
     # d|z| = Re(conj(z) dz) / |z|.
-    if _is_complex(z):
+    if is_complex(z):
         return np.real(g) * (np.conj(z) * _reciprocal_or_zero(ans))
     return g * np.sign(z)
 
@@ -75,19 +71,19 @@ def _abs_vjp(g: Any, ans: Any, z: Any) -> Any:
 def _sign_vjp(g: Any, ans: Any, z: Any) -> Any:
     # Real sign is piecewise constant. Complex sign s = z / |z| has
     # ds = (dz - s Re(conj(s) dz)) / |z|, whose transpose is (g - Re(g s) conj(s)) / |z|.
-    if not _is_complex(z):
+    if not is_complex(z):
         return None
     return (g - np.real(g * ans) * np.conj(ans)) * _reciprocal_or_zero(np.abs(z))
 
 
 def _abs_jvp(tangents: list[Any], ans: Any, z: Any) -> Any:
-    if _is_complex(z):
+    if is_complex(z):
         return np.real(np.conj(z) * tangents[0]) * _reciprocal_or_zero(ans)
     return tangents[0] * np.sign(z)
 
 
 def _sign_jvp(tangents: list[Any], ans: Any, z: Any) -> Any:
-    if not _is_complex(z):
+    if not is_complex(z):
         return None
     t = tangents[0]
     return (t - ans * np.real(np.conj(ans) * t)) * _reciprocal_or_zero(np.abs(z))
@@ -100,7 +96,7 @@ defvjp(np.sign, _sign_vjp).jvp = _sign_jvp
 
 @implements(np.angle)
 def angle(z: Any, deg: bool = False) -> Any:
-    if not _is_complex(z):
+    if not is_complex(z):
         return np.angle(unbox_all(z), deg)  # 0 or pi: no gradient flows
     a = np.arctan2(np.imag(z), np.real(z))
     return a * (180 / np.pi) if deg else a
@@ -108,7 +104,7 @@ def angle(z: Any, deg: bool = False) -> Any:
 
 @implements(np.real_if_close)
 def real_if_close(a: Any, tol: float = 100) -> Any:
-    if _is_complex(a) and not _is_complex(np.real_if_close(unbox_all(a), tol)):
+    if is_complex(a) and not is_complex(np.real_if_close(unbox_all(a), tol)):
         return np.real(a)
     return a
 
@@ -119,6 +115,6 @@ def sort_complex(a: Any) -> Any:
     # permutation of the input, and its gradient goes back through that permutation.
     order = np.argsort(unbox_all(a), axis=-1)
     result = np.take_along_axis(a, order, axis=-1)
-    if _is_complex(a):
+    if is_complex(a):
         return result
     return result.astype(np.sort_complex(np.zeros(1, np.result_type(unbox_all(a)))).dtype)

@@ -34,8 +34,9 @@ from numpy.linalg._linalg import EighResult, EigResult, QRResult, SlogdetResult,
 from descend.autodiff.core import Rule
 from descend.autodiff.errors import NotDifferentiableError
 from descend.autodiff.registry import implements
+from descend.autodiff.rules.products import mT
 from descend.autodiff.tape import unbroadcast
-from descend.autodiff.tracer import Primitive, bind, unbox_all
+from descend.autodiff.tracer import Primitive, bind, is_complex, unbox_all
 
 __all__ = ["primitive", "real_only", "solve_triangular_stacked", "unpack"]
 
@@ -43,8 +44,6 @@ la = np.linalg
 
 
 # --- helpers --------------------------------------------------------------------------------------
-def _mT(x: Any) -> Any:
-    return np.swapaxes(x, -1, -2)
 
 
 def _eye_like(x: Any) -> np.ndarray:
@@ -75,10 +74,6 @@ def real_only(name: str, *arrays: Any) -> None:
             )
 
 
-def _is_complex(x: Any) -> bool:
-    return bool(x.dtype.kind == "c")
-
-
 def _read_triangle(abar: Any, lower: bool) -> Any:
     """The gradient of a function of a symmetric matrix that reads only one triangle of it.
 
@@ -87,18 +82,18 @@ def _read_triangle(abar: Any, lower: bool) -> Any:
     A complex (Hermitian) matrix is read as LAPACK does: (j, i) is the conjugate of (i, j)
     and the imaginary part of the diagonal is ignored, so the diagonal cotangent is real.
     """
-    if _is_complex(abar):
-        both = abar + np.conj(_mT(abar))
+    if is_complex(abar):
+        both = abar + np.conj(mT(abar))
         half = np.tril(both) if lower else np.triu(both)
         return half - 0.5 * both * _eye_like(abar)
-    both = abar + _mT(abar)
+    both = abar + mT(abar)
     half = np.tril(both) if lower else np.triu(both)
     return half - abar * _eye_like(abar)
 
 
 def _real_part(x: Any) -> Any:
     """A real result (eigen- or singular values) unpacked from a complex `_pack`, made real."""
-    return np.real(x) if _is_complex(x) else x
+    return np.real(x) if is_complex(x) else x
 
 
 def _pack(parts: Sequence[Any], batch_ndim: int) -> Any:
@@ -170,12 +165,12 @@ def _tri(x: Any, lower: bool, unit: bool) -> Any:
 
 
 def _tsolve_vjp_b(g: Any, ans: Any, a: Any, b: Any, lower: bool, unit: bool) -> Any:
-    return unbroadcast(solve_triangular_stacked(_mT(a), g, not lower, unit), b.shape)
+    return unbroadcast(solve_triangular_stacked(mT(a), g, not lower, unit), b.shape)
 
 
 def _tsolve_vjp_a(g: Any, ans: Any, a: Any, b: Any, lower: bool, unit: bool) -> Any:
-    gb = solve_triangular_stacked(_mT(a), g, not lower, unit)
-    return unbroadcast(-_tri(np.matmul(gb, _mT(ans)), lower, unit), a.shape)
+    gb = solve_triangular_stacked(mT(a), g, not lower, unit)
+    return unbroadcast(-_tri(np.matmul(gb, mT(ans)), lower, unit), a.shape)
 
 
 def _triangular_solve(a: np.ndarray, b: np.ndarray, lower: bool, unit: bool) -> np.ndarray:
@@ -212,21 +207,21 @@ def solve_triangular_stacked(a: Any, b: Any, lower: bool, unit: bool = False) ->
 
 
 # --- inverse, solve, determinants -----------------------------------------------------------------
-INV = Rule(la.inv, (lambda g, ans, a: -_mT(ans) @ g @ _mT(ans),), name="numpy.linalg.inv")
+INV = Rule(la.inv, (lambda g, ans, a: -mT(ans) @ g @ mT(ans),), name="numpy.linalg.inv")
 implements(la.inv)(lambda a: bind(INV, (a,)))
 
 
 def _solve_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:
-        return unbroadcast(la.solve(_mT(a), g[..., None])[..., 0], b.shape)
-    return unbroadcast(la.solve(_mT(a), g), b.shape)
+        return unbroadcast(la.solve(mT(a), g[..., None])[..., 0], b.shape)
+    return unbroadcast(la.solve(mT(a), g), b.shape)
 
 
 def _solve_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:
-        gb = la.solve(_mT(a), g[..., None])
+        gb = la.solve(mT(a), g[..., None])
         return unbroadcast(-gb * ans[..., None, :], a.shape)
-    return unbroadcast(-la.solve(_mT(a), g) @ _mT(ans), a.shape)
+    return unbroadcast(-la.solve(mT(a), g) @ mT(ans), a.shape)
 
 
 SOLVE = Rule(la.solve, (_solve_vjp_a, _solve_vjp_b), name="numpy.linalg.solve")
@@ -234,14 +229,14 @@ implements(la.solve)(lambda a, b: bind(SOLVE, (a, b)))
 
 DET = Rule(
     la.det,
-    (lambda g, ans, a: (g * ans)[..., None, None] * _mT(la.inv(a)),),
+    (lambda g, ans, a: (g * ans)[..., None, None] * mT(la.inv(a)),),
     name="numpy.linalg.det",
 )
 implements(la.det)(lambda a: bind(DET, (a,)))
 
 LOGABSDET = Rule(
     lambda a: la.slogdet(a).logabsdet,
-    (lambda g, ans, a: g[..., None, None] * _mT(la.inv(a)),),
+    (lambda g, ans, a: g[..., None, None] * mT(la.inv(a)),),
     name="numpy.linalg.slogdet",
 )
 
@@ -249,7 +244,7 @@ LOGABSDET = Rule(
 # The sign of a complex determinant is a phase: d sign = 1j * sign * Im(tr(A^-1 dA)).
 SLOGDET_SIGN = Rule(
     lambda a: la.slogdet(a).sign,
-    (lambda g, ans, a: 1j * np.imag(g * ans)[..., None, None] * _mT(la.inv(a)),),
+    (lambda g, ans, a: 1j * np.imag(g * ans)[..., None, None] * mT(la.inv(a)),),
     name="numpy.linalg.slogdet",
 )
 
@@ -258,7 +253,7 @@ SLOGDET_SIGN = Rule(
 def slogdet(a: Any) -> Any:
     # d log|det A| = Re(tr(A^-1 dA)): with a real cotangent the vjp is the real one.
     logabsdet = bind(LOGABSDET, (a,))
-    if _is_complex(a):
+    if is_complex(a):
         return SlogdetResult(bind(SLOGDET_SIGN, (a,)), logabsdet)
     # The sign of a real determinant is locally constant: no gradient flows through it.
     return SlogdetResult(la.slogdet(unbox_all(a)).sign, logabsdet)
@@ -266,15 +261,15 @@ def slogdet(a: Any) -> Any:
 
 # --- Cholesky -------------------------------------------------------------------------------------
 def _cholesky_vjp(g: Any, ans: Any, a: Any, upper: bool) -> Any:
-    low, g_low = (_mT(ans), _mT(g)) if upper else (ans, g)
-    if upper and _is_complex(ans):  # U = L^H
+    low, g_low = (mT(ans), mT(g)) if upper else (ans, g)
+    if upper and is_complex(ans):  # U = L^H
         low, g_low = np.conj(low), np.conj(g_low)
-    m = _mT(low) @ g_low
+    m = mT(low) @ g_low
     phi = np.tril(m) - 0.5 * m * _eye_like(m)
     # S = L^-T phi L^-1 (L^-T phi conj(L)^-1 for complex A = L L^H), by two triangular solves.
-    x = solve_triangular_stacked(_mT(low), phi, lower=False)
-    right = np.conj(low) if _is_complex(low) else low
-    s = _mT(solve_triangular_stacked(_mT(right), _mT(x), lower=False))
+    x = solve_triangular_stacked(mT(low), phi, lower=False)
+    right = np.conj(low) if is_complex(low) else low
+    s = mT(solve_triangular_stacked(mT(right), mT(x), lower=False))
     return _read_triangle(s, lower=not upper)
 
 
@@ -299,13 +294,13 @@ def _eigh_vjp(g: Any, ans: Any, a: Any, uplo: str) -> Any:
     if not _is_zero(gv):
         _gap_check("eigh", w, "eigenvectors")
         f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
-        vtgv = _mT(v) @ gv
-        if _is_complex(v):
+        vtgv = mT(v) @ gv
+        if is_complex(v):
             _gauge_check("eigh", v, vtgv)
         inner = inner + f * vtgv
     # dw = diag(C), dV = V (F * C) with C = V^H dA V: the cotangent is conj(V) inner V^T.
-    left = np.conj(v) if _is_complex(v) else v
-    return _read_triangle(left @ inner @ _mT(v), lower=uplo.upper() == "L")
+    left = np.conj(v) if is_complex(v) else v
+    return _read_triangle(left @ inner @ mT(v), lower=uplo.upper() == "L")
 
 
 def _gauge_check(name: str, vectors: Any, *parts: Any) -> None:
@@ -344,8 +339,8 @@ def eigh(a: Any, UPLO: str = "L") -> Any:
 
 def _eigvalsh_vjp(g: Any, ans: Any, a: Any, uplo: str) -> Any:
     v = la.eigh(a, uplo).eigenvectors  # type: ignore[call-overload]
-    left = np.conj(v) if _is_complex(v) else v
-    return _read_triangle((left * g[..., None, :]) @ _mT(v), lower=uplo.upper() == "L")
+    left = np.conj(v) if is_complex(v) else v
+    return _read_triangle((left * g[..., None, :]) @ mT(v), lower=uplo.upper() == "L")
 
 
 EIGVALSH = Rule(la.eigvalsh, (_eigvalsh_vjp,), name="numpy.linalg.eigvalsh")
@@ -379,8 +374,8 @@ def _eig_cotangent(a: Any, w: Any, v: Any, gw: Any, gv: Any) -> Any:
     if gv is not None:
         _gap_check("eig", w, "eigenvectors")
         f = 1 / (w[..., None, :] - w[..., :, None] + eye) - eye
-        inner = inner + f * (_mT(v) @ gv)
-    out = la.solve(_mT(v), inner @ _mT(v))
+        inner = inner + f * (mT(v) @ gv)
+    out = la.solve(mT(v), inner @ mT(v))
     return np.real(out) if a.dtype.kind != "c" else out
 
 
@@ -452,20 +447,20 @@ def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
         )
     s2 = s * s
     f = 1 / (s2[..., None, :] - s2[..., :, None] + eye) - eye
-    if _is_complex(a):
+    if is_complex(a):
         return _svd_complex_cotangent(u, s, vh, gu, inner, gvh, f)
-    v, gv = _mT(vh), _mT(gvh)
-    utgu, vtgv = _mT(u) @ gu, _mT(v) @ gv
+    v, gv = mT(vh), mT(gvh)
+    utgu, vtgv = mT(u) @ gu, mT(v) @ gv
     inner = (
         inner
-        + (f * (utgu - _mT(utgu))) * s[..., None, :]
-        + s[..., :, None] * (f * (vtgv - _mT(vtgv)))
+        + (f * (utgu - mT(utgu))) * s[..., None, :]
+        + s[..., :, None] * (f * (vtgv - mT(vtgv)))
     )
     out = u @ inner @ vh
     if m > n:  # the part of gu outside the column space of u
         out = out + ((gu - u @ utgu) / s[..., None, :]) @ vh
     if n > m:
-        out = out + u @ (_mT(gv - v @ vtgv) / s[..., :, None])
+        out = out + u @ (mT(gv - v @ vtgv) / s[..., :, None])
     return out
 
 
@@ -478,22 +473,22 @@ def _svd_complex_cotangent(u: Any, s: Any, vh: Any, gu: Any, inner: Any, gvh: An
     The common phase of ``(u_k, v_k)`` is arbitrary: functions depending on it are refused.
     """
     m, n = u.shape[-2], vh.shape[-1]
-    v, g_u, g_v = np.conj(_mT(vh)), np.conj(gu), _mT(gvh)
-    uhgu, vhgv = _mT(np.conj(u)) @ g_u, vh @ g_v
+    v, g_u, g_v = np.conj(mT(vh)), np.conj(gu), mT(gvh)
+    uhgu, vhgv = mT(np.conj(u)) @ g_u, vh @ g_v
     _gauge_check("svd", u, uhgu, vhgv)
     diagonal_phase = np.imag(np.diagonal(uhgu, axis1=-2, axis2=-1)) / s
     eye = np.eye(s.shape[-1], dtype=s.dtype)
     inner = (
         inner
         + 1j * eye * diagonal_phase[..., None, :]
-        + (f * (uhgu - np.conj(_mT(uhgu)))) * s[..., None, :]
-        + s[..., :, None] * (f * (vhgv - np.conj(_mT(vhgv))))
+        + (f * (uhgu - np.conj(mT(uhgu)))) * s[..., None, :]
+        + s[..., :, None] * (f * (vhgv - np.conj(mT(vhgv))))
     )
     out = u @ inner @ vh
     if m > n:  # the part of Gu outside the column space of u
         out = out + ((g_u - u @ uhgu) / s[..., None, :]) @ vh
     if n > m:
-        out = out + u @ (np.conj(_mT(g_v - v @ vhgv)) / s[..., :, None])
+        out = out + u @ (np.conj(mT(g_v - v @ vhgv)) / s[..., :, None])
     return np.conj(out)
 
 
@@ -506,7 +501,7 @@ SVD = Rule(
 
 def _conj_if_complex(x: Any) -> Any:
     # ds_k = Re(u_k^H dA v_k) = Re(sum(conj(u_k v_k^T) * dA)): complex cotangents are conjugated.
-    return np.conj(x) if _is_complex(x) else x
+    return np.conj(x) if is_complex(x) else x
 
 
 def _svdvals_vjp(g: Any, ans: Any, a: Any) -> Any:
@@ -549,17 +544,17 @@ def svdvals(x: Any, /) -> Any:
 # --- QR -------------------------------------------------------------------------------------------
 def _qr_tall_vjp(q: Any, r: Any, gq: Any, gr: Any) -> Any:
     """Cotangent of ``a`` (m >= n) from those of its reduced factors ``q`` and ``r``."""
-    m = r @ _mT(gr) - _mT(gq) @ q
-    if _is_complex(m):
+    m = r @ mT(gr) - mT(gq) @ q
+    if is_complex(m):
         # R's diagonal is real: Q^H dQ is skew-Hermitian with diagonal i Im(diag(Q^H dA R^-1)).
         lower = np.tril(m, -1)
-        copyltu = np.conj(lower) + np.real(m) * _eye_like(m) + _mT(lower)
+        copyltu = np.conj(lower) + np.real(m) * _eye_like(m) + mT(lower)
         b = gq + np.conj(q) @ copyltu
     else:
-        copyltu = np.tril(m) + _mT(np.tril(m, -1))
+        copyltu = np.tril(m) + mT(np.tril(m, -1))
         b = gq + q @ copyltu
     # b @ r^-T, as a triangular solve
-    return _mT(solve_triangular_stacked(r, _mT(b), lower=False))
+    return mT(solve_triangular_stacked(r, mT(b), lower=False))
 
 
 def _qr_shapes(a: Any) -> list[tuple[int, ...]]:
@@ -577,10 +572,10 @@ def _qr_vjp(g: Any, ans: Any, a: Any) -> Any:
         return _qr_tall_vjp(q, r, gq, gr)
     # Wide: a = [x | y] with x = q @ r[:, :m] square, and y = q @ r[:, m:].
     y, gv = a[..., m:], gr[..., m:]
-    if _is_complex(a):  # r[:, m:] = Q^H y
-        gx = _qr_tall_vjp(q, r[..., :m], gq + np.conj(y @ _mT(gv)), gr[..., :m])
+    if is_complex(a):  # r[:, m:] = Q^H y
+        gx = _qr_tall_vjp(q, r[..., :m], gq + np.conj(y @ mT(gv)), gr[..., :m])
         return np.concatenate([gx, np.conj(q) @ gv], axis=-1)
-    gx = _qr_tall_vjp(q, r[..., :m], gq + y @ _mT(gv), gr[..., :m])
+    gx = _qr_tall_vjp(q, r[..., :m], gq + y @ mT(gv), gr[..., :m])
     return np.concatenate([gx, q @ gv], axis=-1)
 
 
@@ -615,9 +610,9 @@ def _pinv_cotangent(name: str, g: Any, p: Any, a: Any) -> Any:
             "add a small multiple of the identity, as ridge regression does), or hold the "
             "matrix constant with descend.stop_gradient."
         )
-    pt, gt = _mT(p), _mT(g)
+    pt, gt = mT(p), mT(g)
     out = -pt @ g @ pt
-    if _is_complex(p):
+    if is_complex(p):
         # dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P: the dA^H terms transpose
         # to conjugates.
         ph = np.conj(pt)
@@ -649,13 +644,13 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = np._
 
 
 def _lstsq_vjp_a(g: Any, ans: Any, a: Any, b: Any, rcond: Any) -> Any:
-    gp = g[:, None] * b[None, :] if b.ndim == 1 else g @ _mT(b)
+    gp = g[:, None] * b[None, :] if b.ndim == 1 else g @ mT(b)
     return _pinv_cotangent("lstsq", gp, la.pinv(a), a)
 
 
 LSTSQ = Rule(
     lambda a, b, rcond: la.lstsq(a, b, rcond)[0],
-    (_lstsq_vjp_a, lambda g, ans, a, b, rcond: _mT(la.pinv(a)) @ g),
+    (_lstsq_vjp_a, lambda g, ans, a, b, rcond: mT(la.pinv(a)) @ g),
     name="numpy.linalg.lstsq",
 )
 
@@ -666,6 +661,6 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     x = bind(LSTSQ, (a, b, unbox_all(rcond)))
     if np.size(residuals):  # full column rank and more rows than columns
         r = b - a @ x
-        squares = np.real(r * np.conj(r)) if _is_complex(r) else r * r
+        squares = np.real(r * np.conj(r)) if is_complex(r) else r * r
         residuals = np.sum(squares, axis=0, keepdims=np.ndim(b) == 1)
     return x, residuals, rank, la.svd(a, compute_uv=False)

@@ -20,7 +20,14 @@ from descend.autodiff.tape import unbroadcast
 from descend.autodiff.tracer import Tracer, bind
 
 
-def _mT(x: Any) -> Any:
+def mT(x: Any) -> Any:
+    """The transpose of the last two axes (of each matrix in a stack).
+
+    Examples
+    --------
+    >>> mT(np.ones((2, 3, 4))).shape
+    (2, 4, 3)
+    """
     return np.swapaxes(x, -1, -2)
 
 
@@ -30,7 +37,7 @@ def _matmul_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
         return unbroadcast(g[..., None] * b, a.shape)
     if a.ndim == 1:
         return unbroadcast(np.matmul(b, g[..., None])[..., 0], a.shape)
-    return unbroadcast(np.matmul(g, _mT(b)), a.shape)
+    return unbroadcast(np.matmul(g, mT(b)), a.shape)
 
 
 def _matmul_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
@@ -39,8 +46,8 @@ def _matmul_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
             return g * a
         return unbroadcast(a[:, None] * g[..., None, :], b.shape)
     if b.ndim == 1:
-        return unbroadcast(np.matmul(_mT(a), g[..., None])[..., 0], b.shape)
-    return unbroadcast(np.matmul(_mT(a), g), b.shape)
+        return unbroadcast(np.matmul(mT(a), g[..., None])[..., 0], b.shape)
+    return unbroadcast(np.matmul(mT(a), g), b.shape)
 
 
 MATMUL = defvjp(np.matmul, _matmul_vjp_a, _matmul_vjp_b)
@@ -223,7 +230,7 @@ for _name, _vjp_x, _vjp_y in (
     (
         "matvec",
         lambda g, ans, a, v: g[..., :, None] * v[..., None, :],
-        lambda g, ans, a, v: np.matmul(_mT(a), g[..., None])[..., 0],
+        lambda g, ans, a, v: np.matmul(mT(a), g[..., None])[..., 0],
     ),
     (
         "vecmat",

@@ -36,6 +36,7 @@ from descend.autodiff.rules.linalg import (
     solve_triangular_stacked,
     unpack,
 )
+from descend.autodiff.rules.products import mT
 from descend.autodiff.tracer import Tracer, bind, unbox_all
 
 __all__ = [
@@ -57,10 +58,6 @@ __all__ = [
 ]
 
 _GENERAL = (None, "general", "gen")
-
-
-def _mT(x: Any) -> Any:
-    return np.swapaxes(x, -1, -2)
 
 
 def _array(x: Any, check_finite: bool = True) -> Any:
@@ -107,7 +104,7 @@ def solve_triangular(
         raise ValueError("The argument trans must be 0, 1, 2, 'N', 'T' or 'C'.")
     if trans:
         real_only("solve_triangular", a)
-        a, lower = _mT(a), not lower
+        a, lower = mT(a), not lower
     if np.ndim(b) == 1:
         return solve_triangular_stacked(a, b[:, None], lower, unit_diagonal)[..., 0]
     return solve_triangular_stacked(a, b, lower, unit_diagonal)
@@ -161,9 +158,9 @@ def cho_solve(
     """
     c, lower = c_and_lower
     c, b = _array(c, check_finite), _array(b, check_finite)
-    low = c if lower else _mT(c)  # the lower factor L, read from its triangle: a = L L^T
+    low = c if lower else mT(c)  # the lower factor L, read from its triangle: a = L L^T
     y = solve_triangular(low, b, lower=True, check_finite=False)
-    return solve_triangular(_mT(low), y, lower=False, check_finite=False)
+    return solve_triangular(mT(low), y, lower=False, check_finite=False)
 
 
 # --- LU -------------------------------------------------------------------------------------------
@@ -186,9 +183,9 @@ def _rows(x: Any, order: np.ndarray) -> Any:
 def _lu_vjp(g: Any, ans: Any, a: Any, inverse_perm: np.ndarray) -> Any:
     # P a = L U, lu = L - I + U; with X = L^-1 d(P a) U^-1: dL = L tril(X, -1), dU = triu(X) U.
     low = np.tril(ans, -1) + np.eye(ans.shape[-1], dtype=ans.dtype)
-    gx = np.tril(_mT(low) @ np.tril(g, -1), -1) + np.triu(np.triu(g) @ _mT(np.triu(ans)))
-    y = solve_triangular_stacked(_mT(ans), gx, lower=False, unit=True)  # L^-T gx
-    g_pa = _mT(solve_triangular_stacked(ans, _mT(y), lower=False))  # ... U^-T
+    gx = np.tril(mT(low) @ np.tril(g, -1), -1) + np.triu(np.triu(g) @ mT(np.triu(ans)))
+    y = solve_triangular_stacked(mT(ans), gx, lower=False, unit=True)  # L^-T gx
+    g_pa = mT(solve_triangular_stacked(ans, mT(y), lower=False))  # ... U^-T
     return _rows(g_pa, inverse_perm)
 
 
@@ -249,8 +246,8 @@ def lu_solve(
         y = solve_triangular_stacked(lu, _rows(b, perm), lower=True, unit=True)
         x = solve_triangular_stacked(lu, y, lower=False)
     elif trans in (1, 2):
-        z = solve_triangular_stacked(_mT(lu), b, lower=True)
-        w = solve_triangular_stacked(_mT(lu), z, lower=False, unit=True)
+        z = solve_triangular_stacked(mT(lu), b, lower=True)
+        w = solve_triangular_stacked(mT(lu), z, lower=False, unit=True)
         x = _rows(w, np.argsort(perm, axis=-1))
     else:
         raise ValueError("trans must be 0, 1 or 2")
@@ -303,7 +300,7 @@ def solve(
     a, b = _array(a, check_finite), _array(b, check_finite)
     if transposed:
         real_only("solve", a)
-        a = _mT(a)
+        a = mT(a)
     return bind(SOLVE, (a, b))
 
 
@@ -430,7 +427,7 @@ def qr(
 def _matrix_function(f: Any, name: str) -> Rule:
     def vjp(g: Any, ans: Any, a: Any) -> Any:
         n = a.shape[-1]
-        at = _mT(a)
+        at = mT(a)
         zeros = np.zeros(g.shape, dtype=np.result_type(g.dtype, a.dtype))
         block = np.concatenate(
             [np.concatenate([at, g], axis=-1), np.concatenate([zeros, at], axis=-1)], axis=-2

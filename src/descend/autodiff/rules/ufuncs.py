@@ -16,7 +16,7 @@ import numpy as np
 from descend.autodiff.core import Rule, zero_vjp
 from descend.autodiff.errors import NotDifferentiableError
 from descend.autodiff.registry import constant_functions, defvjp, existing, implements
-from descend.autodiff.tracer import Tracer, bind, unbox_all
+from descend.autodiff.tracer import Tracer, bind, is_complex, unbox_all
 
 LN2 = np.log(2.0)
 LN10 = np.log(10.0)
@@ -28,10 +28,6 @@ def _unary(ufunc: np.ufunc, vjp: Any, zero_safe: bool = False) -> None:
 
 def _binary(ufunc: np.ufunc, vjp_x: Any, vjp_y: Any, zero_safe: Any = False) -> None:
     defvjp(ufunc, vjp_x, vjp_y, broadcasts=True, zero_safe=zero_safe)
-
-
-def _is_complex(x: Any) -> bool:
-    return np.result_type(unbox_all(x)).kind == "c"
 
 
 def _sign_of(x: Any) -> Any:
@@ -99,7 +95,7 @@ def _power_base(g: Any, ans: Any, x: Any, y: Any) -> Any:
 def _power_exponent(g: Any, ans: Any, x: Any, y: Any) -> Any:
     # d/dy x**y = x**y log x; its limit at x == 0 is 0. For a real result it is undefined (NaN)
     # for x < 0; a complex result takes the principal log, as NumPy's complex power does.
-    if _is_complex(ans):
+    if is_complex(ans):
         zero = x == 0
         log_x = np.log(np.where(zero, 1.0, x) + 0j)
         return g * np.where(zero, 0.0, ans * log_x)
@@ -175,12 +171,12 @@ _unary(np.tanh, lambda g, ans, x: g * (1 - ans * ans))
 # sqrt(z - 1) * sqrt(z + 1) (not sqrt(z² - 1), which flips sign for Re z < 0) for arccosh.
 _unary(
     np.arcsinh,
-    lambda g, ans, x: g / (np.sqrt(1 + x * x) if _is_complex(x) else np.hypot(x, 1.0)),
+    lambda g, ans, x: g / (np.sqrt(1 + x * x) if is_complex(x) else np.hypot(x, 1.0)),
 )
 _unary(
     np.arccosh,
     lambda g, ans, x: (
-        g / (np.sqrt(x - 1) * np.sqrt(x + 1) if _is_complex(x) else np.sqrt((x - 1) * (x + 1)))
+        g / (np.sqrt(x - 1) * np.sqrt(x + 1) if is_complex(x) else np.sqrt((x - 1) * (x + 1)))
     ),
     zero_safe=True,
 )
